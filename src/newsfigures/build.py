@@ -1,0 +1,394 @@
+"""Build the report: tidy tables, executed notebooks, one HTML and one PDF.
+
+``python -m newsfigures build`` (and ``make report``) calls :func:`build`. The build is
+incremental and crash-safe:
+
+* each notebook is keyed by the SHA-256 of everything it depends on (its own bytes,
+  the package's code, the data files passed to it as parameters, the article
+  metadata, the pinned requirements and the Python version); an executed notebook
+  whose key is in the cache (``.cache/newsfigures/executed/``) is reused, not re-run;
+* the HTML and PDF are re-rendered only when an executed notebook changed;
+* every output is written beside its target and renamed into place, HTML and PDF
+  together, so a failed build leaves the last good report as it was;
+* builds into the same outputs take turns (a file lock), and a whole-build time limit
+  stops a hung kernel.
+
+The no-op path (nothing changed) hashes inputs and stats outputs only; it imports
+neither pandas nor Jupyter, so it finishes in a few hundredths of a second.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__, paths
+from .errors import BuildError, FigureSheetError
+from .fileio import commit, discard, locked, sha256_file, stage, write_atomic
+
+REPORT_STEM = "report"
+#: Notebooks in the report: ``notebooks/NN_name.ipynb``, in name order.
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+_CACHE_KEEP = 64  # executed notebooks kept in the cache (newest first)
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and what it did.
+
+    Attributes:
+        html, pdf: the report files.
+        notebooks: the executed notebooks kept beside the report.
+        tables: the processed tables (CSV).
+        executed: names of notebooks executed in this build.
+        reused: names of notebooks whose executed copy came from the cache.
+        rendered: whether the HTML and PDF were rendered again.
+        up_to_date: whether nothing at all had to be done.
+    """
+
+    html: Path
+    pdf: Path
+    notebooks: list[Path] = field(default_factory=list)
+    tables: list[Path] = field(default_factory=list)
+    executed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    rendered: bool = False
+    up_to_date: bool = False
+
+
+class _Progress:
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.start = time.perf_counter()
+
+    def __call__(self, stage_name: str, what: str, seconds: float | None = None) -> None:
+        if self.quiet:
+            return
+        timing = f"{seconds:6.2f} s" if seconds is not None else ""
+        print(f"{stage_name:<8} {what:<34} {timing}".rstrip(), file=sys.stderr, flush=True)
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _file_or_tree_hash(path: Path) -> str | None:
+    if path.is_file():
+        return sha256_file(path)
+    if path.is_dir():
+        return _tree_hash(path)
+    return None
+
+
+def notebook_parameters(path: Path) -> list[str]:
+    """Return the names assigned in a notebook's ``parameters``-tagged cell.
+
+    Papermill finds the cell the same way; this reads only the JSON and the cell's
+    syntax tree, because importing papermill would cost the no-op build half a second.
+
+    Raises:
+        BuildError: the notebook is not valid JSON, or its parameters cell is not valid Python.
+    """
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildError(f"{path.name}: cannot read notebook ({exc})") from None
+    for cell in nb.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as exc:
+                raise BuildError(f"{path.name}: parameters cell is not valid Python ({exc.msg})") from None
+            return [t.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                    if isinstance(t, ast.Name)]
+    return []
+
+
+def _source_date_epoch() -> str:
+    # Fonts subset into the PDF carry a timestamp; pin it to the article's publication
+    # date so that two builds of the same inputs give the same bytes.
+    from .article import load_article_metadata
+
+    try:
+        published = load_article_metadata().published
+    except Exception:  # metadata problems are reported where the metadata is used
+        return "0"
+    return str(int(datetime(published.year, published.month, published.day, tzinfo=timezone.utc).timestamp()))
+
+
+def _report_block(sheet: Path) -> dict:
+    from .article import load_article_metadata
+
+    meta = load_article_metadata()
+    return {
+        "kicker": "newsfigures report",
+        "title": "North Korea's troops for Russia and BRICS in Kazan: the article's figures as data",
+        "article": {
+            "outlet": meta.outlet,
+            "title": meta.title,
+            "published_text": f"{meta.published.day} {meta.published:%B %Y}",
+            "url": meta.url,
+        },
+        "notes": [
+            "Every figure keeps the qualifier it was printed with, its bounds and whom the "
+            "article credits; charts draw bounds as bounds, never as exact numbers.",
+            f"Figure sheet: {sheet.name} (SHA-256 {sha256_file(sheet)[:12]}). "
+            f"Built with newsfigures {__version__}.",
+        ],
+    }
+
+
+class _Manifest:
+    """What the last build of an output folder produced, stored in the cache."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self.data = {}
+
+    def get(self, key: str, default=None):
+        return self.data.get(key, default)
+
+    @staticmethod
+    def stamp(paths_: list[Path]) -> dict[str, list[int]]:
+        stamps = {}
+        for p in paths_:
+            st = p.stat()
+            stamps[str(p)] = [st.st_size, st.st_mtime_ns]
+        return stamps
+
+    def outputs_intact(self) -> bool:
+        recorded = self.data.get("outputs") or {}
+        if not recorded:
+            return False
+        try:
+            return all(self.stamp([Path(p)])[p] == v for p, v in recorded.items())
+        except OSError:
+            return False
+
+    def save(self, **data) -> None:
+        self.data = data
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def build(
+    sheet: str | Path | None = None,
+    out: str | Path | None = None,
+    data_out: str | Path | None = None,
+    *,
+    notebooks_dir: str | Path | None = None,
+    jobs: int | None = None,
+    timeout: float = 900.0,
+    quiet: bool = False,
+    force: bool = False,
+    cache_dir: str | Path | None = None,
+) -> BuildResult:
+    """Build the report.
+
+    Args:
+        sheet: figure sheet CSV; default ``data/article/figures.csv``.
+        out: report folder; default ``reports/``. Receives ``report.html``,
+            ``report.pdf`` and ``notebooks/NN_*.ipynb`` (the executed notebooks).
+        data_out: folder for the processed tables; default ``data/processed/``.
+        notebooks_dir: folder of ``NN_*.ipynb`` notebooks; default ``notebooks/``.
+        jobs: kernels to run at once; default one per core.
+        timeout: whole-build time limit in seconds (also the limit for any one cell).
+        quiet: print nothing (otherwise one line per stage with its time, on stderr).
+        force: ignore the cache and do everything again.
+        cache_dir: cache folder; default ``.cache/newsfigures/``.
+
+    Returns:
+        A :class:`BuildResult`.
+
+    Raises:
+        FigureSheetError: the sheet is missing or invalid (names file, row, column).
+        BuildError: a notebook failed (names the notebook, the cell and the exception;
+            the executed notebook is kept as ``notebooks/NAME.failed.ipynb``), rendering
+            failed, or the time limit passed. The previous report is left untouched.
+    """
+    deadline = time.monotonic() + timeout
+    progress = _Progress(quiet)
+    sheet = Path(sheet).resolve() if sheet is not None else paths.SHEET
+    out = Path(out).resolve() if out is not None else paths.REPORTS_DIR
+    data_out = Path(data_out).resolve() if data_out is not None else paths.PROCESSED_DIR
+    notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir is not None else paths.NOTEBOOKS_DIR
+    cache = Path(cache_dir).resolve() if cache_dir is not None else paths.CACHE_DIR
+    if not sheet.is_file():
+        raise FigureSheetError(sheet, [(None, None, "no such file")])
+    sources = sorted(notebooks_dir.glob(NOTEBOOK_GLOB))
+    if not sources:
+        raise BuildError(f"{notebooks_dir}: no notebooks named like {NOTEBOOK_GLOB}")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch())
+
+    # Inputs every notebook depends on; a change to any re-executes everything.
+    requirements = paths.ROOT / "requirements.txt"
+    common = {
+        "code": _tree_hash(paths.PACKAGE_DIR),
+        "article": _file_or_tree_hash(paths.ARTICLE_METADATA),
+        "requirements": _file_or_tree_hash(requirements) if requirements.exists() else None,
+        "python": sys.version,
+        "epoch": os.environ["SOURCE_DATE_EPOCH"],
+    }
+    provided = {"sheet": sheet}
+    keys: dict[str, str] = {}
+    parameters: dict[str, dict] = {}
+    for path in sources:
+        names = notebook_parameters(path)
+        given = {n: provided[n] for n in names if n in provided}
+        parameters[path.name] = {n: os.path.relpath(v, notebooks_dir) for n, v in given.items()}
+        files = {n: _file_or_tree_hash(Path(v)) for n, v in given.items()}
+        keys[path.name] = _digest(common, sha256_file(path), parameters[path.name], files)
+    tables_key = _digest(common, sha256_file(sheet))
+
+    html_path, pdf_path = out / f"{REPORT_STEM}.html", out / f"{REPORT_STEM}.pdf"
+    executed_dir = out / "notebooks"
+    result = BuildResult(html=html_path, pdf=pdf_path, notebooks=[executed_dir / p.name for p in sources])
+    lock_names = sorted({_digest(str(out))[:16], _digest(str(data_out))[:16]})
+    with locked(cache / "locks" / f"{lock_names[0]}.lock", lambda: progress("wait", "another build is writing here")):
+        with locked(cache / "locks" / f"{lock_names[-1]}.lock"):
+            manifest = _Manifest(cache / "builds" / f"{_digest(str(out), str(data_out))[:16]}.json")
+            if (not force and manifest.get("tables_key") == tables_key and manifest.get("notebooks") == keys
+                    and manifest.outputs_intact()):
+                result.tables = [Path(p) for p in manifest.get("tables", [])]
+                result.up_to_date = True
+                progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
+                return result
+            _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, data_out,
+                         notebooks_dir, cache, jobs, deadline, timeout, force, progress)
+    return result
+
+
+def _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, data_out,
+                 notebooks_dir, cache, jobs, deadline, timeout, force, progress) -> None:
+    import nbformat
+
+    from .execute import Job, default_workers, execute_all
+
+    tables_fresh = (not force and manifest.get("tables_key") == tables_key
+                    and all(Path(p).exists() for p in manifest.get("tables", [None])))
+
+    def write_tables() -> None:
+        if tables_fresh:
+            result.tables = [Path(p) for p in manifest.get("tables")]
+            return
+        from .processed import write_tables as write
+
+        started = time.perf_counter()
+        result.tables = write(data_out, sheet)
+        progress("tables", f"{_show(data_out)} ({len(result.tables)} CSV files)", time.perf_counter() - started)
+
+    executed_dir = result.html.parent / "notebooks"
+    store = cache / "executed"
+    jobs_to_run, texts = [], {}
+    for path in sources:
+        cached = store / f"{keys[path.name]}.ipynb"
+        if not force and cached.exists():
+            texts[path.name] = cached.read_bytes()
+            os.utime(cached)  # pruning keeps the most recently used entries
+            result.reused.append(path.name)
+            progress("reuse", f"{path.name} (unchanged)")
+        else:
+            jobs_to_run.append(Job(path, parameters[path.name]))
+
+    if jobs_to_run:
+        failures: list[str] = []
+
+        def done(res) -> None:
+            data = nbformat.writes(res.notebook).encode("utf-8") if res.notebook is not None else b""
+            failed_copy = executed_dir / res.job.path.name.replace(".ipynb", ".failed.ipynb")
+            if res.error:
+                if data:
+                    write_atomic(failed_copy, data)
+                failures.append(f"{res.error} (executed notebook kept at {_show(failed_copy)})")
+                return
+            failed_copy.unlink(missing_ok=True)
+            write_atomic(store / f"{keys[res.job.name]}.ipynb", data)
+            texts[res.job.name] = data
+            result.executed.append(res.job.name)
+            progress("execute", res.job.name, res.seconds)
+
+        workers = min(jobs or default_workers(), default_workers())
+        run = execute_all(jobs_to_run, cwd=notebooks_dir, log_dir=cache, workers=workers,
+                          timeout=max(1.0, deadline - time.monotonic()), on_done=done,
+                          background=write_tables)
+        try:
+            asyncio.run(asyncio.wait_for(run, timeout=max(1.0, deadline - time.monotonic())))
+        except (TimeoutError, asyncio.TimeoutError):
+            raise BuildError(f"the build passed its time limit of {timeout:.0f} s while executing "
+                             "notebooks; kernels were stopped and the previous report is unchanged") from None
+        if failures:
+            raise BuildError("; ".join(failures) + "; the previous report is unchanged")
+    else:
+        write_tables()
+
+    for path in sources:
+        write_atomic(executed_dir / path.name, texts[path.name])
+    _prune(store)
+
+    render_key = _digest([hashlib.sha256(texts[p.name]).hexdigest() for p in sources],
+                         keys, _file_or_tree_hash(paths.ARTICLE_METADATA), sha256_file(sheet))
+    reports_intact = result.html.exists() and result.pdf.exists()
+    if force or manifest.get("render_key") != render_key or not reports_intact or not manifest.outputs_intact():
+        _render(result, [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in sources],
+                sheet, progress)
+        result.rendered = True
+    else:
+        progress("reuse", f"{result.html.name}, {result.pdf.name} (unchanged)")
+
+    outputs = [result.html, result.pdf, *result.notebooks, *result.tables]
+    manifest.save(tables_key=tables_key, notebooks=keys, render_key=render_key,
+                  tables=[str(p) for p in result.tables], outputs=_Manifest.stamp(outputs))
+    progress("done", f"{_show(result.html)}, {result.pdf.name}", time.perf_counter() - progress.start)
+
+
+def _render(result: BuildResult, notebooks: list, sheet: Path, progress) -> None:
+    from .render import combine, render_html, render_pdf
+
+    started = time.perf_counter()
+    report = _report_block(sheet)
+    html = render_html(combine(notebooks, report))
+    progress("render", result.html.name, time.perf_counter() - started)
+    started = time.perf_counter()
+    pdf = render_pdf(html, title=report["title"])
+    progress("render", result.pdf.name, time.perf_counter() - started)
+    staged = {}
+    try:
+        staged[result.html] = stage(result.html, html.encode("utf-8"))
+        staged[result.pdf] = stage(result.pdf, pdf)
+    except BaseException:
+        discard(staged)
+        raise
+    commit(staged)
+
+
+def _prune(store: Path) -> None:
+    entries = sorted(store.glob("*.ipynb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in entries[_CACHE_KEEP:]:
+        stale.unlink(missing_ok=True)
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,58 @@
+"""Command line: ``python -m newsfigures COMMAND``.
+
+Commands:
+  build   execute the notebooks and render reports/report.html and report.pdf
+
+Errors caused by input (a bad sheet, a failing notebook, a missing file) print one
+line on stderr and exit with status 1; usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import NewsfiguresError
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    build(args.sheet, args.out, args.data_out, jobs=args.jobs, timeout=args.timeout,
+          quiet=args.quiet, force=args.force)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser for ``python -m newsfigures``."""
+    top = argparse.ArgumentParser(prog="python -m newsfigures", description=__doc__.split("\n\n")[0])
+    top.add_argument("--version", action="version", version=f"newsfigures {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = commands.add_parser("build", help="execute the notebooks and render the HTML and PDF report",
+                            description="Execute the notebooks (only those whose inputs changed) and "
+                                        "render one HTML and one PDF report.")
+    b.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
+    b.add_argument("--out", type=Path, help="report folder (default: reports/)")
+    b.add_argument("--data-out", type=Path, help="folder for processed tables (default: data/processed/)")
+    b.add_argument("--jobs", "-j", type=int, help="notebooks to execute at once (default: one per core)")
+    b.add_argument("--timeout", type=float, default=900.0, help="whole-build time limit in seconds (default: 900)")
+    b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
+    b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    b.set_defaults(func=_build)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NewsfiguresError as exc:
+        print(f"newsfigures {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"newsfigures {args.command}: interrupted; outputs were left as they were", file=sys.stderr)
+        return 130

@@ -1,0 +1,95 @@
+"""Notebook display helpers: charts with alt text, escaped tables and sentences.
+
+Everything here emits outputs whose text is HTML-escaped, because strings in a sheet
+or article are untrusted: a measure named ``<script>…`` must show as text in the
+report, and a ``$`` in a label must never be read as the start of mathematics (the
+outputs are HTML, not Markdown, so nbconvert's maths parsing never sees them).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import pandas as pd
+
+from .charts import alt_text, png_bytes
+from .figures import figure_label
+
+
+def _display(bundle: dict, metadata: dict | None = None) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True, metadata=metadata or {})
+
+
+def chart_bundle(fig) -> tuple[dict, dict]:
+    """Return the Jupyter display bundle and metadata for a chart.
+
+    Returns:
+        ``(data, metadata)``: ``data`` has ``image/png`` (base64 PNG at 150 dpi) and
+        ``text/plain`` (the alt text); ``metadata["image/png"]["alt"]`` holds the alt
+        text, which the report template writes into the ``<img alt>`` attribute.
+
+    Raises:
+        ValueError: the figure was not made by a newsfigures chart function.
+    """
+    alt = alt_text(fig)
+    png = base64.b64encode(png_bytes(fig)).decode("ascii")
+    width = fig.get_figwidth() * 96  # CSS pixels: the chart's design width
+    return {"image/png": png, "text/plain": alt}, {"image/png": {"alt": alt, "width": int(width)}}
+
+
+def show_chart(fig) -> None:
+    """Display a newsfigures chart in a notebook as a PNG with its alt text."""
+    _display(*chart_bundle(fig))
+
+
+def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """Render a dataframe as an HTML table with every cell and header escaped.
+
+    Returns:
+        An HTML ``<table class="nf-table">`` string (no index column); missing values are blank.
+    """
+    body = frame.to_html(index=False, escape=True, na_rep="", border=0, classes="nf-table")
+    if caption:
+        body = body.replace(">", f">\n<caption>{html.escape(caption)}</caption>", 1)
+    return body
+
+
+def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
+    """Display a dataframe as an escaped HTML table (plain text fallback included)."""
+    _display({"text/html": table_html(frame, caption), "text/plain": frame.to_string(index=False)})
+
+
+def show_text(text: str) -> None:
+    """Display a generated sentence as an escaped HTML paragraph.
+
+    Use this, not Markdown, for sentences built from data: the text is shown exactly,
+    with no Markdown or maths interpretation.
+    """
+    _display({"text/html": f'<p class="nf-finding">{html.escape(text)}</p>', "text/plain": text})
+
+
+def provenance_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return a reader-facing provenance table of figures.
+
+    Args:
+        figures: a frame from :func:`newsfigures.figures.load_figures` or one of its views.
+
+    Returns:
+        One row per figure, all columns ``str``: ``Measure``, ``As printed`` (the
+        surface string), ``In numbers`` (the figure in words from its qualifier and
+        bounds), ``Qualifier``, ``Attributed to`` (blank: the outlet's own statement)
+        and ``As of`` (YYYY-MM-DD).
+    """
+    return pd.DataFrame(
+        {
+            "Measure": figures["measure"],
+            "As printed": figures["surface"].fillna(""),
+            "In numbers": [figure_label(r) for r in figures.itertuples(index=False)],
+            "Qualifier": figures["qualifier"].str.replace("_", " "),
+            "Attributed to": figures["attribution"].fillna(""),
+            "As of": figures["as_of"].dt.strftime("%Y-%m-%d"),
+        }
+    ).astype(str)

@@ -1,0 +1,327 @@
+"""The figure sheet: one row per figure (claim) quoted in an article, with its provenance.
+
+A figure sheet is a CSV file, ``data/article/figures.csv`` for the flagship article.
+Each row is one quantitative claim: what is measured, the number as printed, the
+qualifier the article attaches to it, the inclusive bounds that qualifier implies,
+who the article credits for it, and where in the text it is printed. Several rows may
+share one ``measure`` (for instance later estimates from other sources or dates);
+``figure_id`` is the key.
+
+Columns (see :data:`COLUMNS` for dtypes):
+
+``figure_id``      unique key, lower-case snake_case
+``topic``          grouping used by the report: ``force_size`` or ``brics_share``
+``measure``        what the figure measures, in the project's own words
+``value``          the number as printed; empty for a vague magnitude with no point value
+``lower, upper``   inclusive bounds implied by the qualifier; empty where open
+``unit``           ``people``, ``percent``, ``USD``, ...
+``qualifier``      one of :data:`QUALIFIERS`
+``attribution``    whom the article credits (``U.S.``, ``West``); empty for the outlet's own statement
+``surface``        the few words as printed, e.g. ``at least 3,000``
+``char_start, char_end``  offsets of ``surface`` in the article text (code points, end exclusive)
+``as_of``          the date the figure refers to (the publication date when the article gives none)
+``source``         key of the article's metadata record (``data/article/article.json``)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .errors import FigureSheetError
+
+#: Qualifier vocabulary and what each says about ``lower``/``upper``.
+QUALIFIERS: dict[str, str] = {
+    "exact": "the number as printed; lower = upper = value",
+    "approximate": "about/around/roughly/some/an estimated, or a round '-strong'; bounds open",
+    "at_least": "at least / no fewer than; lower = value, upper open",
+    "more_than": "more than / over; lower = value (strict), upper open",
+    "at_most": "up to / as many as / at most; upper = value, lower open",
+    "less_than": "less than / under / fewer than; upper = value (strict), lower open",
+    "nearly": "nearly / almost; upper = value, lower open",
+    "range": "between X and Y, X-Y, X to Y; lower = X, upper = Y, value open",
+    "magnitude": "a vague magnitude ('hundreds of thousands'); lower and upper span it, value open",
+}
+
+#: Column name -> dtype of the validated frame, in sheet order.
+COLUMNS: dict[str, str] = {
+    "figure_id": "str",
+    "topic": "str",
+    "measure": "str",
+    "value": "float64",
+    "lower": "float64",
+    "upper": "float64",
+    "unit": "str",
+    "qualifier": "str",
+    "attribution": "str",
+    "surface": "str",
+    "char_start": "Int64",
+    "char_end": "Int64",
+    "as_of": "datetime64[ns]",
+    "source": "str",
+}
+
+# Which bounds each qualifier requires, so a sheet cannot say "at_least" without a lower bound.
+_REQUIRED_BOUNDS = {
+    "exact": ("value", "lower", "upper"),
+    "approximate": ("value",),
+    "at_least": ("value", "lower"),
+    "more_than": ("value", "lower"),
+    "at_most": ("value", "upper"),
+    "less_than": ("value", "upper"),
+    "nearly": ("value", "upper"),
+    "range": ("lower", "upper"),
+    "magnitude": ("lower", "upper"),
+}
+
+_NULLABLE = {"value", "lower", "upper", "attribution", "char_start", "char_end"}
+
+
+def _column_schema():
+    # pandera is imported here, not at module import, because it costs about a second
+    # and callers of this module's light helpers never validate.
+    import pandera.pandas as pa
+
+    cols = {
+        name: pa.Column(dtype, nullable=name in _NULLABLE, coerce=True)
+        for name, dtype in COLUMNS.items()
+    }
+    cols["figure_id"] = pa.Column(
+        "str", pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True, coerce=True
+    )
+    cols["qualifier"] = pa.Column("str", pa.Check.isin(list(QUALIFIERS)), coerce=True)
+    cols["char_start"] = pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
+    cols["char_end"] = pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
+    return pa.DataFrameSchema(cols, strict=False)
+
+
+def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """Checks across columns of a frame whose dtypes are already right."""
+    problems = []
+    for i, row in df.iterrows():
+        line = int(i) + 2
+        lo, hi, v, q = row["lower"], row["upper"], row["value"], row["qualifier"]
+        missing = [c for c in _REQUIRED_BOUNDS[q] if pd.isna(row[c])]
+        if missing:
+            problems.append((line, ", ".join(missing), f"qualifier {q!r} needs {' and '.join(missing)}"))
+        if pd.notna(lo) and pd.notna(hi) and lo > hi:
+            problems.append((line, "lower", f"lower {lo:,g} is greater than upper {hi:,g}"))
+        elif pd.notna(v) and ((pd.notna(lo) and v < lo) or (pd.notna(hi) and v > hi)):
+            problems.append((line, "value", f"value {v:,g} lies outside its bounds [{lo:,g}, {hi:,g}]"))
+        s, e = row["char_start"], row["char_end"]
+        if pd.isna(s) != pd.isna(e) or (pd.notna(s) and s >= e):
+            problems.append((line, "char_end", "char_start and char_end must both be given, with char_start < char_end"))
+    return problems
+
+
+def _describe(check: str, column: str, case) -> str:
+    """Turn a pandera check name and failure case into a sentence."""
+    if check.startswith("coerce_dtype"):
+        kind = {"float64": "a number", "Int64": "a whole number", "datetime64": "a date (YYYY-MM-DD)"}
+        wanted = next((v for k, v in kind.items() if k in check), f"of type {check}")
+        return f"{case!r} is not {wanted}"
+    if check == "not_nullable":
+        return "is empty; a value is required"
+    if check == "field_uniqueness":
+        return f"duplicate {column} {case!r}"
+    if check.startswith("isin"):
+        return f"unknown {column} {case!r} (expected one of: {', '.join(QUALIFIERS)})"
+    if check.startswith("str_matches"):
+        return f"{case!r} is not a lower-case snake_case key"
+    if check.startswith("greater_than_or_equal_to"):
+        return f"{case!r} is negative"
+    return f"fails check {check} ({case!r})"
+
+
+def validate_figures(frame: pd.DataFrame, path: str | Path = "<dataframe>") -> pd.DataFrame:
+    """Validate a figure sheet already read as a dataframe of strings, and coerce its dtypes.
+
+    Args:
+        frame: one row per figure, columns as in :data:`COLUMNS` (extra columns are kept);
+            values may be strings, as read from CSV.
+        path: file name used in error messages.
+
+    Returns:
+        The validated frame, dtypes as in :data:`COLUMNS`, index 0..n-1.
+
+    Raises:
+        FigureSheetError: naming the file, the CSV row (header = row 1) and the column of
+            every problem: missing column, non-numeric value, lower > upper, duplicate
+            ``figure_id``, unknown qualifier, bounds the qualifier needs, bad offsets or dates.
+    """
+    import pandera.errors
+
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise FigureSheetError(
+            path, [(None, c, "missing column (a figure sheet needs: " + ", ".join(COLUMNS) + ")") for c in missing[:1]]
+            + [(None, c, "missing column") for c in missing[1:]]
+        )
+    if frame.empty:
+        raise FigureSheetError(path, [(None, None, "has no figures (no data rows)")])
+    frame = frame.reset_index(drop=True)
+    try:
+        valid = _column_schema().validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        problems = set()
+        failed_coercion = set()
+        for case in exc.failure_cases.itertuples(index=False):
+            index = None if pd.isna(case.index) else int(case.index)
+            check = str(case.check)
+            if check.startswith("coerce_dtype"):
+                failed_coercion.add((index, case.column))
+            elif check.startswith("dtype(") and (index, case.column) in failed_coercion:
+                continue  # the coercion failure already says it
+            line = None if index is None else index + 2
+            problems.add((line or 0, case.column, _describe(check, case.column, case.failure_case)))
+        raise FigureSheetError(path, [(line or None, col, msg) for line, col, msg in sorted(problems)]) from None
+    row_problems = _row_problems(valid)
+    if row_problems:
+        raise FigureSheetError(path, row_problems)
+    return valid
+
+
+def read_sheet(path: str | Path) -> pd.DataFrame:
+    """Read a figure sheet CSV as strings, without validating it.
+
+    Returns:
+        A dataframe of ``str`` columns named by the header row; empty cells are missing.
+
+    Raises:
+        FigureSheetError: the file is missing, not UTF-8, empty, or not parseable CSV
+            (for instance a row with more fields than the header).
+    """
+    path = Path(path)
+    try:
+        # header=None makes pandas reject rows longer than the header instead of silently
+        # turning the first column into the index.
+        raw = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    except FileNotFoundError:
+        raise FigureSheetError(path, [(None, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise FigureSheetError(path, [(None, None, "is a directory, not a CSV file")]) from None
+    except UnicodeDecodeError as exc:
+        raise FigureSheetError(path, [(None, None, f"not UTF-8 text (invalid byte at offset {exc.start})")]) from None
+    except pd.errors.EmptyDataError:
+        raise FigureSheetError(path, [(None, None, "is empty")]) from None
+    except pd.errors.ParserError as exc:
+        detail = str(exc).removeprefix("Error tokenizing data. C error: ").strip()
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+        if fields:
+            want, line, got = map(int, fields.groups())
+            detail = f"has {got} fields but the header has {want}"
+            raise FigureSheetError(path, [(line, None, detail)]) from None
+        raise FigureSheetError(path, [(None, None, f"not valid CSV: {detail}")]) from None
+    header = [str(c).strip() if pd.notna(c) else "" for c in raw.iloc[0]]
+    frame = raw.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    return frame
+
+
+def load_figures(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate a figure sheet.
+
+    Args:
+        path: CSV file; default ``data/article/figures.csv`` (the flagship article's
+            figures, read by hand from NBC News, 24 October 2024).
+
+    Returns:
+        Tidy dataframe, one row per figure, columns and dtypes as in :data:`COLUMNS`:
+        ``figure_id, topic, measure, unit, qualifier, attribution, surface, source`` str;
+        ``value, lower, upper`` float64 (NaN where open); ``char_start, char_end`` Int64;
+        ``as_of`` datetime64[ns]. Units are those in the ``unit`` column.
+
+    Raises:
+        FigureSheetError: one error naming the file, row and column of each problem.
+    """
+    path = Path(path) if path is not None else paths.SHEET
+    return validate_figures(read_sheet(path), path)
+
+
+def _view(figures: pd.DataFrame, topic: str) -> pd.DataFrame:
+    view = figures[figures["topic"] == topic]
+    if view.empty:
+        raise FigureSheetError("<figures>", [(None, "topic", f"no figures with topic {topic!r}")])
+    return view.reset_index(drop=True)
+
+
+def force_sizes(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return the force-size figures (troops sent, the whole army, the war's dead).
+
+    Args:
+        figures: a frame from :func:`load_figures`.
+
+    Returns:
+        The rows with ``topic == "force_size"``, same columns, ordered smallest first by
+        value (else lower bound), so a chart reads from the deployment up to the army;
+        unit ``people``.
+
+    Raises:
+        FigureSheetError: the sheet has no force-size figures.
+    """
+    view = _view(figures, "force_size")
+    size = view["value"].fillna(view["lower"]).fillna(view["upper"])
+    order = size.sort_values(kind="stable").index
+    return view.loc[order].reset_index(drop=True)
+
+
+def brics_shares(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return BRICS's shares of the world (population, GDP) as quoted.
+
+    Args:
+        figures: a frame from :func:`load_figures`.
+
+    Returns:
+        The rows with ``topic == "brics_share"``, same columns, in sheet order; unit
+        ``percent`` (share of the world total, 0-100).
+
+    Raises:
+        FigureSheetError: the sheet has no BRICS share figures.
+    """
+    return _view(figures, "brics_share")
+
+
+def format_number(x: float, unit: str = "") -> str:
+    """Format a figure's number for charts and tables: ``3,000``, ``1,000,000``, ``41.1%``.
+
+    Args:
+        x: the number (NaN gives an empty string).
+        unit: the sheet's unit; ``percent`` appends ``%``.
+
+    Returns:
+        The number with thousands separators, whole numbers without decimals.
+    """
+    if pd.isna(x):
+        return ""
+    text = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.10g}"
+    return f"{text}%" if unit == "percent" else text
+
+
+_QUALIFIER_WORDS = {
+    "approximate": "about",
+    "at_least": "at least",
+    "more_than": "more than",
+    "at_most": "up to",
+    "less_than": "less than",
+    "nearly": "nearly",
+}
+
+
+def figure_label(row) -> str:
+    """Say a figure in words from its qualifier and bounds, e.g. ``at least 3,000``,
+    ``about 1,000,000`` or ``200,000 to 999,999``.
+
+    Args:
+        row: a row (Series or namedtuple) of a figure sheet.
+
+    Returns:
+        A short phrase in the project's words (not the article's surface string).
+    """
+    fmt = lambda x: format_number(x, row.unit)  # noqa: E731
+    if row.qualifier in ("range", "magnitude"):
+        return f"{fmt(row.lower)} to {fmt(row.upper)}"
+    words = _QUALIFIER_WORDS.get(row.qualifier)
+    return f"{words} {fmt(row.value)}" if words else fmt(row.value)

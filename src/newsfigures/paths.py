@@ -1,0 +1,31 @@
+"""Where the project's inputs and outputs live.
+
+The package is installed editable from the repository (``make setup``), so data,
+notebooks and reports are found relative to the repository root. Set
+``NEWSFIGURES_ROOT`` to point at another checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(os.environ.get("NEWSFIGURES_ROOT") or Path(__file__).resolve().parents[2])
+DATA_DIR = ROOT / "data"
+SHEET = DATA_DIR / "article" / "figures.csv"
+ARTICLE_METADATA = DATA_DIR / "article" / "article.json"
+PROCESSED_DIR = DATA_DIR / "processed"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+REPORTS_DIR = ROOT / "reports"
+CACHE_DIR = ROOT / ".cache" / "newsfigures"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def article_text_path() -> Path:
+    """Return the path of the article text used by tests and ``extract``/``check`` examples.
+
+    ``NEWSFIGURES_ARTICLE`` wins; otherwise ``../shared/seeds/article.txt`` beside the
+    repository root. The file is an input that is never committed; the path may not exist.
+    """
+    env = os.environ.get("NEWSFIGURES_ARTICLE")
+    return Path(env) if env else ROOT.parent / "shared" / "seeds" / "article.txt"

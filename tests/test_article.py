@@ -1,0 +1,49 @@
+"""The article: metadata matches the text, and every sheet row points at its words."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfigures.article import load_article_metadata, read_article, sha256_text
+from newsfigures.errors import ArticleError
+from newsfigures.figures import load_figures
+
+
+def test_metadata_identifies_the_article(article_text):
+    meta = load_article_metadata()
+    assert meta.outlet == "NBC News" and str(meta.published) == "2024-10-24"
+    assert sha256_text(article_text) == meta.sha256
+    assert len(article_text) == meta.characters
+    assert meta.citation().startswith("NBC News, \u201c") and meta.citation().endswith("24 October 2024")
+
+
+def test_every_figure_is_at_its_offsets(article_text):
+    for row in load_figures().itertuples():
+        assert article_text[row.char_start:row.char_end] == row.surface, row.figure_id
+
+
+def test_read_article_returns_the_text(article_path, article_text):
+    assert read_article(article_path) == article_text
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [(b"", "is empty"), (b"  \n\t", "is empty"), (b"\x00\x01\x02", "binary"), (b"caf\xe9", "not UTF-8")],
+)
+def test_read_article_rejects_bad_files(tmp_path, content, words):
+    path = tmp_path / "a.txt"
+    path.write_bytes(content)
+    with pytest.raises(ArticleError, match=words) as info:
+        read_article(path)
+    assert str(path) in str(info.value)
+
+
+def test_read_article_rejects_missing_and_huge(tmp_path):
+    with pytest.raises(ArticleError, match="no such file"):
+        read_article(tmp_path / "none.txt")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * 300)
+    with pytest.raises(ArticleError, match="larger than"):
+        read_article(big, max_bytes=1000)
+    with pytest.raises(ArticleError, match="directory"):
+        read_article(tmp_path)

@@ -1,0 +1,143 @@
+"""The figure sheet: real values, dtypes, views, and one clear error per kind of bad sheet."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from newsfigures import paths
+from newsfigures.errors import FigureSheetError
+from newsfigures.figures import (
+    COLUMNS,
+    QUALIFIERS,
+    brics_shares,
+    figure_label,
+    force_sizes,
+    load_figures,
+    read_sheet,
+    validate_figures,
+)
+
+from .conftest import write_sheet
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return load_figures()
+
+
+def test_sheet_has_the_articles_figures(figures):
+    by_id = figures.set_index("figure_id")
+    troops = by_id.loc["nk_troops_sent"]
+    assert (troops.value, troops.lower, troops.qualifier) == (3000, 3000, "at_least")
+    assert math.isnan(troops.upper)
+    assert troops.attribution == "the U.S." and troops.surface == "at least 3,000"
+    army = by_id.loc["nk_army_size"]
+    assert (army.value, army.qualifier, army.surface) == (1_000_000, "approximate", "million-strong")
+    dead = by_id.loc["ukraine_war_killed"]
+    assert math.isnan(dead.value) and (dead.lower, dead.upper) == (200_000, 999_999)
+    assert (dead.qualifier, dead.attribution, dead.surface) == ("magnitude", "the West", "hundreds of thousands")
+    assert by_id.loc["brics_population_share", "value"] == pytest.approx(41.1)
+    assert by_id.loc["brics_gdp_share", "value"] == pytest.approx(37.3)
+    assert set(by_id["unit"]) == {"people", "percent"}
+
+
+def test_dtypes_are_the_documented_ones(figures):
+    assert list(figures.columns) == list(COLUMNS)
+    for column, dtype in COLUMNS.items():
+        assert str(figures[column].dtype) == dtype, column
+    assert figures["as_of"].min() == pd.Timestamp("2024-10-23")
+
+
+def test_views_split_force_sizes_and_shares(figures):
+    forces = force_sizes(figures)
+    assert list(forces["figure_id"]) == ["nk_troops_sent", "ukraine_war_killed", "nk_army_size"]
+    shares = brics_shares(figures)
+    assert list(shares["figure_id"]) == ["brics_population_share", "brics_gdp_share"]
+    assert (shares["unit"] == "percent").all()
+
+
+def test_several_rows_may_share_a_measure(tmp_path):
+    extra = "nk_troops_sent_later,force_size,North Korean troops sent to Russia,12000,10000,12000,people,range,South Korea,\"10,000 to 12,000\",,,2024-11-01,other\n"
+    sheet = write_sheet(tmp_path, lambda t: t + extra)
+    forces = force_sizes(load_figures(sheet))
+    assert (forces["measure"] == "North Korean troops sent to Russia").sum() == 2
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        (dict(qualifier="at_least", value=3000.0, lower=3000.0, upper=float("nan"), unit="people"), "at least 3,000"),
+        (dict(qualifier="approximate", value=1e6, lower=float("nan"), upper=float("nan"), unit="people"), "about 1,000,000"),
+        (dict(qualifier="magnitude", value=float("nan"), lower=2e5, upper=999999.0, unit="people"), "200,000 to 999,999"),
+        (dict(qualifier="exact", value=41.1, lower=41.1, upper=41.1, unit="percent"), "41.1%"),
+    ],
+)
+def test_figure_label_says_the_bounds(row, expected):
+    assert figure_label(pd.Series(row)) == expected
+
+
+BAD_SHEETS = {
+    "missing column": (lambda t: t.replace(",unit,", ",unit_of_measure,", 1), None, "unit", "missing column"),
+    "non-numeric value": (lambda t: t.replace("41.1,41.1,41.1", "forty-one,41.1,41.1"), 5, "value", "'forty-one' is not a number"),
+    "lower > upper": (lambda t: t.replace(",200000,999999,", ",999999,200000,"), 3, "lower", "greater than upper"),
+    "duplicate figure_id": (lambda t: t.replace("nk_army_size", "nk_troops_sent"), 4, "figure_id", "duplicate figure_id 'nk_troops_sent'"),
+    "unknown qualifier": (lambda t: t.replace(",approximate,", ",roughly,"), 4, "qualifier", "unknown qualifier 'roughly'"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SHEETS, ids=list(BAD_SHEETS))
+def test_bad_sheet_raises_one_error_naming_file_row_and_column(tmp_path, case):
+    edit, row, column, words = BAD_SHEETS[case]
+    sheet = write_sheet(tmp_path, edit)
+    with pytest.raises(FigureSheetError) as info:
+        load_figures(sheet)
+    message = str(info.value)
+    assert str(sheet) in message
+    assert f"column '{column}'" in message
+    assert words in message
+    if row is not None:
+        assert f"row {row}," in message
+    assert info.value.path == str(sheet)
+    assert any(p[0] == row and column in (p[1] or "") for p in info.value.problems)
+
+
+def test_bound_the_qualifier_needs_is_required(tmp_path):
+    sheet = write_sheet(tmp_path, lambda t: t.replace("3000,3000,,people", "3000,,,people"))
+    with pytest.raises(FigureSheetError, match=r"row 2, column 'lower': qualifier 'at_least' needs lower"):
+        load_figures(sheet)
+
+
+def test_row_longer_than_header_is_reported_with_its_row(tmp_path):
+    sheet = write_sheet(tmp_path, lambda t: t.replace("qualifier,", "", 1))
+    with pytest.raises(FigureSheetError, match=r"row 2: has 14 fields but the header has 13"):
+        load_figures(sheet)
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [(b"", "is empty"), (b"\xff\xfe\x00garbage", "not UTF-8"), (",".join(COLUMNS).encode() + b"\n", "has no figures")],
+)
+def test_unreadable_sheets(tmp_path, content, words):
+    sheet = tmp_path / "figures.csv"
+    sheet.write_bytes(content)
+    with pytest.raises(FigureSheetError, match=words):
+        load_figures(sheet)
+
+
+def test_missing_sheet(tmp_path):
+    with pytest.raises(FigureSheetError, match="no such file"):
+        load_figures(tmp_path / "nope.csv")
+
+
+def test_validate_accepts_a_dataframe_and_names_it():
+    frame = read_sheet(paths.SHEET).drop(columns=["qualifier"])
+    with pytest.raises(FigureSheetError, match=r"^sheet\.csv, column 'qualifier': missing column"):
+        validate_figures(frame, "sheet.csv")
+
+
+def test_qualifier_vocabulary_is_small_and_fixed():
+    assert {"exact", "at_least", "approximate", "range", "magnitude"} <= set(QUALIFIERS)
+    assert len(QUALIFIERS) <= 10

@@ -1,0 +1,67 @@
+"""The end-to-end build: executed notebooks, processed tables, one HTML and one PDF report."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.slow
+
+
+def test_build_writes_report_notebooks_and_tables(built):
+    assert built.html.is_file() and built.pdf.is_file()
+    assert sorted(p.name for p in built.notebooks) == ["01_force_sizes.ipynb", "02_brics_shares.ipynb"]
+    assert sorted(built.executed) == ["01_force_sizes.ipynb", "02_brics_shares.ipynb"]
+    assert {p.name for p in built.tables} >= {"figures.csv", "force_sizes.csv", "brics_shares.csv"}
+
+
+def test_notebooks_were_executed_with_the_injected_sheet(built):
+    for path in built.notebooks:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in code), path.name
+        assert not any(o.output_type == "error" for c in code for o in c.outputs)
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert len(injected) == 1 and "figures.csv" in injected[0].source
+        images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
+        assert len(images) == 1 and images[0].metadata["image/png"]["alt"]
+
+
+def test_html_embeds_both_charts_and_no_code(built):
+    html = built.html.read_text(encoding="utf-8")
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert len(images) == 2
+    for tag in images:
+        assert 'src="data:image/png;base64,' in tag
+        assert re.search(r'alt="[^"]{40,}"', tag)
+    assert not re.search(r'<div class="(jp-CodeMirrorEditor|jp-InputArea-editor|highlight)', html)
+    assert "load_figures(" not in html and "import newsfigures" not in html
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?://(?!www\.nbcnews\.com)""", html)
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", html)
+    for words in ("at least 3,000", "41.1%", "37.3%", "NBC News", "24 October 2024"):
+        assert words in html
+
+
+def test_pdf_has_the_figures_in_its_text(built):
+    reader = PdfReader(built.pdf)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for figure in ("3,000", "41.1", "37.3", "hundreds of thousands", "million-strong"):
+        assert figure in text, figure
+    assert "\u201c" in text  # curly quotes survive into the PDF
+    assert len(reader.pages) >= 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+
+
+def test_processed_tables_hold_the_figures(built):
+    tables = {p.stem: p for p in built.tables}
+    figures = pd.read_csv(tables["figures"])
+    assert figures.set_index("figure_id").loc["nk_troops_sent", "lower"] == 3000
+    shares = pd.read_csv(tables["brics_shares"])
+    assert sorted(shares["value"]) == [37.3, 41.1]
+    assert "3000," in tables["force_sizes"].read_text()  # integers without a trailing .0
