@@ -196,6 +196,8 @@ def build(
     out: str | Path | None = None,
     data_out: str | Path | None = None,
     *,
+    reference: str | Path | None = None,
+    article: str | Path | None = None,
     notebooks_dir: str | Path | None = None,
     jobs: int | None = None,
     timeout: float = 900.0,
@@ -210,6 +212,10 @@ def build(
         out: report folder; default ``reports/``. Receives ``report.html``,
             ``report.pdf`` and ``notebooks/NN_*.ipynb`` (the executed notebooks).
         data_out: folder for the processed tables; default ``data/processed/``.
+        reference: folder of the reference data extract; default ``data/reference/``.
+        article: the article's text file, for notebooks that read it; default
+            :func:`newsfigures.paths.article_text_path` where that file exists. The
+            report builds without it (such notebooks say the text is unavailable).
         notebooks_dir: folder of ``NN_*.ipynb`` notebooks; default ``notebooks/``.
         jobs: kernels to run at once; default one per core.
         timeout: whole-build time limit in seconds (also the limit for any one cell).
@@ -233,6 +239,13 @@ def build(
     data_out = Path(data_out).resolve() if data_out is not None else paths.PROCESSED_DIR
     notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir is not None else paths.NOTEBOOKS_DIR
     cache = Path(cache_dir).resolve() if cache_dir is not None else paths.CACHE_DIR
+    reference = Path(reference).resolve() if reference is not None else paths.REFERENCE_DIR
+    if article is not None:
+        article = Path(article).resolve()
+        if not article.is_file():
+            raise BuildError(f"{article}: no such article file")
+    elif paths.article_text_path().is_file():
+        article = paths.article_text_path().resolve()
     if not sheet.is_file():
         raise FigureSheetError(sheet, [(None, None, "no such file")])
     sources = sorted(notebooks_dir.glob(NOTEBOOK_GLOB))
@@ -249,7 +262,11 @@ def build(
         "python": sys.version,
         "epoch": os.environ["SOURCE_DATE_EPOCH"],
     }
-    provided = {"sheet": sheet}
+    # Values for the notebooks' parameters cells; a notebook gets those it declares, and
+    # its cache key covers the contents of the files and folders it is given.
+    provided = {"sheet": sheet, "reference": reference}
+    if article is not None:
+        provided["article"] = article
     keys: dict[str, str] = {}
     parameters: dict[str, dict] = {}
     for path in sources:

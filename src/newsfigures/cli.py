@@ -20,8 +20,8 @@ from .errors import NewsfiguresError
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    build(args.sheet, args.out, args.data_out, jobs=args.jobs, timeout=args.timeout,
-          quiet=args.quiet, force=args.force)
+    build(args.sheet, args.out, args.data_out, reference=args.reference, article=args.article,
+          jobs=args.jobs, timeout=args.timeout, quiet=args.quiet, force=args.force)
     return 0
 
 
@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
     b.add_argument("--out", type=Path, help="report folder (default: reports/)")
     b.add_argument("--data-out", type=Path, help="folder for processed tables (default: data/processed/)")
+    b.add_argument("--reference", type=Path, help="reference data folder (default: data/reference/)")
+    b.add_argument("--article", type=Path,
+                   help="article text, for the sections that read it (default: ../shared/seeds/article.txt if present)")
     b.add_argument("--jobs", "-j", type=int, help="notebooks to execute at once (default: one per core)")
     b.add_argument("--timeout", type=float, default=900.0, help="whole-build time limit in seconds (default: 900)")
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")

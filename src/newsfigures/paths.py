@@ -14,6 +14,7 @@ ROOT = Path(os.environ.get("NEWSFIGURES_ROOT") or Path(__file__).resolve().paren
 DATA_DIR = ROOT / "data"
 SHEET = DATA_DIR / "article" / "figures.csv"
 ARTICLE_METADATA = DATA_DIR / "article" / "article.json"
+REFERENCE_DIR = DATA_DIR / "reference"
 PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
