@@ -275,7 +275,7 @@ def build(
         parameters[path.name] = {n: os.path.relpath(v, notebooks_dir) for n, v in given.items()}
         files = {n: _file_or_tree_hash(Path(v)) for n, v in given.items()}
         keys[path.name] = _digest(common, sha256_file(path), parameters[path.name], files)
-    tables_key = _digest(common, sha256_file(sheet))
+    tables_key = _digest(common, sha256_file(sheet), _file_or_tree_hash(reference))
 
     html_path, pdf_path = out / f"{REPORT_STEM}.html", out / f"{REPORT_STEM}.pdf"
     executed_dir = out / "notebooks"
@@ -290,12 +290,12 @@ def build(
                 result.up_to_date = True
                 progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
                 return result
-            _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, data_out,
+            _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, reference, data_out,
                          notebooks_dir, cache, jobs, deadline, timeout, force, progress)
     return result
 
 
-def _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, data_out,
+def _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, reference, data_out,
                  notebooks_dir, cache, jobs, deadline, timeout, force, progress) -> None:
     import nbformat
 
@@ -311,7 +311,7 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet,
         from .processed import write_tables as write
 
         started = time.perf_counter()
-        result.tables = write(data_out, sheet)
+        result.tables = write(data_out, sheet, reference)
         progress("tables", f"{_show(data_out)} ({len(result.tables)} CSV files)", time.perf_counter() - started)
 
     executed_dir = result.html.parent / "notebooks"

@@ -14,11 +14,12 @@ from .fileio import write_atomic
 from .figures import brics_shares, force_sizes, load_figures
 
 
-def tables(sheet: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def tables(sheet: str | Path | None = None, reference: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Compute every processed table.
 
     Args:
         sheet: figure sheet CSV; default ``data/article/figures.csv``.
+        reference: reference data folder; default ``data/reference/`` (not read yet).
 
     Returns:
         ``{name: dataframe}``: ``figures`` (the validated sheet), ``force_sizes`` and
@@ -42,7 +43,8 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8")
 
 
-def write_tables(out_dir: str | Path, sheet: str | Path | None = None) -> list[Path]:
+def write_tables(out_dir: str | Path, sheet: str | Path | None = None,
+                 reference: str | Path | None = None) -> list[Path]:
     """Write every processed table to ``out_dir`` as ``<name>.csv``, atomically.
 
     Returns:
@@ -52,7 +54,7 @@ def write_tables(out_dir: str | Path, sheet: str | Path | None = None) -> list[P
         FigureSheetError: the sheet is invalid (nothing is written).
     """
     out_dir = Path(out_dir)
-    computed = tables(sheet)  # compute everything first: a bad input writes nothing
+    computed = tables(sheet, reference)  # compute everything first: a bad input writes nothing
     written = []
     for name, frame in computed.items():
         path = out_dir / f"{name}.csv"
