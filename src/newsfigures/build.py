@@ -290,12 +290,12 @@ def build(
                 result.up_to_date = True
                 progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
                 return result
-            _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, reference, data_out,
+            _build_stale(result, manifest, sources, keys, parameters, tables_key, common["code"], sheet, reference, data_out,
                          notebooks_dir, cache, jobs, deadline, timeout, force, progress)
     return result
 
 
-def _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet, reference, data_out,
+def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_hash, sheet, reference, data_out,
                  notebooks_dir, cache, jobs, deadline, timeout, force, progress) -> None:
     import nbformat
 
@@ -362,8 +362,11 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, sheet,
         write_atomic(executed_dir / path.name, texts[path.name])
     _prune(store)
 
+    # The report depends on the executed notebooks, not on why they were executed: a
+    # re-run that reproduces the same outputs does not re-render. The code hash covers
+    # the template and stylesheets; the sheet's hash is printed in the title block.
     render_key = _digest([hashlib.sha256(texts[p.name]).hexdigest() for p in sources],
-                         keys, _file_or_tree_hash(paths.ARTICLE_METADATA), sha256_file(sheet))
+                         code_hash, _file_or_tree_hash(paths.ARTICLE_METADATA), sha256_file(sheet))
     reports_intact = result.html.exists() and result.pdf.exists()
     if force or manifest.get("render_key") != render_key or not reports_intact or not manifest.outputs_intact():
         _render(result, [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in sources],

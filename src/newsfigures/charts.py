@@ -96,14 +96,20 @@ def _frame(n_rows: int, title: str, subtitle: str, source: str) -> tuple[Figure,
     fig.subplots_adjust(left=0.31, right=0.96, top=1 - _TOP_IN / height, bottom=_BOTTOM_IN / height)
     fig.text(0.01, 1 - 0.22 / height, title, fontsize=13, fontweight="bold", va="top")
     fig.text(0.01, 1 - 0.55 / height, subtitle, fontsize=10, color=MUTED, va="top")
-    fig.text(0.01, 0.08 / height, source, fontsize=8, color=MUTED, va="bottom")
+    fig.text(0.01, 0.08 / height, _plain(source), fontsize=8, color=MUTED, va="bottom")
     return fig, ax
+
+
+def _plain(text: str) -> str:
+    """Escape dollar signs so matplotlib draws data strings as text, never as mathtext
+    ("$200 million to $700 million" would otherwise become a formula)."""
+    return text.replace("$", r"\$")
 
 
 def _row_label(row, width: int = 30) -> str:
     who = row.attribution if isinstance(row.attribution, str) and row.attribution else None
     credit = f"attributed to {who}" if who else "stated by the outlet"
-    return textwrap.fill(row.measure, width) + f"\n({credit})"
+    return _plain(textwrap.fill(row.measure, width) + f"\n({credit})")
 
 
 def _decades(lo: float, hi: float) -> tuple[float, float]:
@@ -111,13 +117,15 @@ def _decades(lo: float, hi: float) -> tuple[float, float]:
 
 
 def _people(x: float, _pos=None) -> str:
+    if x >= 1e9:
+        return f"{x / 1e9:g} billion"
     if x >= 1e6:
         return f"{x / 1e6:g} million"
     return f"{x:,.0f}"
 
 
 @_styled
-def force_sizes_chart(forces: pd.DataFrame, *, source: str | None = None) -> Figure:
+def force_sizes_chart(forces: pd.DataFrame, *, title: str | None = None, source: str | None = None) -> Figure:
     """Chart force sizes on a log scale, each drawn as what its qualifier says it is.
 
     A figure printed as a number is a dot; "about" is a hollow dot; a lower bound
@@ -130,6 +138,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, source: str | None = None) -> Fig
         forces: tidy frame with columns ``measure, value, lower, upper, unit, qualifier,
             attribution`` (e.g. :func:`newsfigures.figures.force_sizes`); one row per mark,
             drawn top to bottom in frame order. Units: people.
+        title: the chart title; default names the flagship article's three figures.
         source: the source line; default cites the flagship article.
 
     Returns:
@@ -146,7 +155,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, source: str | None = None) -> Fig
         raise ValueError("force_sizes_chart: every figure needs a positive value or bound for the log scale")
     fig, ax = _frame(
         len(rows),
-        "North Korea's troops for Russia, its army, and the war's dead",
+        _plain(title or "North Korea's troops for Russia, its army, and the war's dead"),
         "Number of people, log scale, as quoted in the article",
         source or default_source(),
     )
@@ -190,7 +199,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, source: str | None = None) -> Fig
             kinds.add("point")
             ax.plot(r.value, y, "o", color=BLUE, ms=9)
             anchor = r.value
-        ax.annotate(label, (anchor, y), xytext=(0, -15), textcoords="offset points",
+        ax.annotate(_plain(label), (anchor, y), xytext=(0, -15), textcoords="offset points",
                     ha="left", va="top", fontsize=9.5, color="#222222")
         described.append(f"{r.measure}: {label}" + (f" ({r.attribution})" if isinstance(r.attribution, str) else ""))
 
@@ -199,7 +208,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, source: str | None = None) -> Fig
         "approx": Line2D([], [], ls="", marker="o", mfc="white", mec=BLUE, mew=2, ms=8, label="approximate figure"),
         "lower": Line2D([], [], ls=(0, (3, 2)), marker="o", color=ACCENT, ms=7, label="lower bound: at least this many"),
         "upper": Line2D([], [], ls=(0, (3, 2)), marker="o", color=ACCENT, ms=7, label="upper bound: at most this many"),
-        "range": Patch(facecolor=BLUE, alpha=0.25, hatch="////", edgecolor=BLUE, label="vague range"),
+        "range": Patch(facecolor=BLUE, alpha=0.25, hatch="////", edgecolor=BLUE, label="range or vague magnitude"),
     }
     handles = [legend[k] for k in legend if k in kinds]
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.3, 0.33 / fig.get_figheight()),
@@ -209,7 +218,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, source: str | None = None) -> Fig
 
 
 @_styled
-def brics_shares_chart(shares: pd.DataFrame, *, source: str | None = None) -> Figure:
+def brics_shares_chart(shares: pd.DataFrame, *, title: str | None = None, source: str | None = None) -> Figure:
     """Chart BRICS's shares of the world as 100% bars (part to whole).
 
     Each bar is the world (100%), split into the BRICS share and the rest of the world.
@@ -218,6 +227,7 @@ def brics_shares_chart(shares: pd.DataFrame, *, source: str | None = None) -> Fi
         shares: tidy frame with columns ``measure, value, unit, attribution`` (e.g.
             :func:`newsfigures.figures.brics_shares`), ``unit == "percent"``, values 0-100;
             one bar per row, top to bottom in frame order.
+        title: the chart title; default "BRICS members' share of the world".
         source: the source line; default cites the flagship article.
 
     Returns:
@@ -235,7 +245,7 @@ def brics_shares_chart(shares: pd.DataFrame, *, source: str | None = None) -> Fi
     rows = list(shares.itertuples(index=False))
     fig, ax = _frame(
         len(rows),
-        "BRICS members' share of the world",
+        _plain(title or "BRICS members' share of the world"),
         "Share of the world total, %, as quoted in the article",
         source or default_source(),
     )

@@ -21,7 +21,7 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
 
     build(args.sheet, args.out, args.data_out, reference=args.reference, article=args.article,
-          jobs=args.jobs, timeout=args.timeout, quiet=args.quiet, force=args.force)
+          notebooks_dir=args.notebooks, jobs=args.jobs, timeout=args.timeout, quiet=args.quiet, force=args.force)
     return 0
 
 
@@ -40,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--reference", type=Path, help="reference data folder (default: data/reference/)")
     b.add_argument("--article", type=Path,
                    help="article text, for the sections that read it (default: ../shared/seeds/article.txt if present)")
+    b.add_argument("--notebooks", type=Path, help="folder of NN_*.ipynb report notebooks (default: notebooks/)")
     b.add_argument("--jobs", "-j", type=int, help="notebooks to execute at once (default: one per core)")
     b.add_argument("--timeout", type=float, default=900.0, help="whole-build time limit in seconds (default: 900)")
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")

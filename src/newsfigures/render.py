@@ -9,7 +9,7 @@ pins the page size (A4) and the fonts (the DejaVu faces shipped inside matplotli
 from __future__ import annotations
 
 import copy
-import html as html_lib
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -121,6 +121,9 @@ def _offline_fetcher(allowed_dirs: list[Path]):
 def render_pdf(html: str, title: str = "Report") -> bytes:
     """Render report HTML to PDF, offline.
 
+    JupyterLab's screen stylesheet is dropped and the package's print stylesheet
+    (``style/print.css``: A4, DejaVu fonts from matplotlib) applied instead.
+
     Args:
         html: a page from :func:`render_html`.
         title: PDF document title.
@@ -149,6 +152,7 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     fetcher = _offline_fetcher([fonts])
     stylesheets = [CSS(string=_font_faces(), url_fetcher=fetcher), CSS(filename=str(PRINT_CSS))]
+    html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
     try:
         document = HTML(string=html, url_fetcher=fetcher, base_url=str(fonts)).render(stylesheets=stylesheets)
         document.metadata.title = title
@@ -157,8 +161,3 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
         return document.write_pdf(identifier=b"newsfigures-report")
     except Exception as exc:  # WeasyPrint raises many kinds; the build reports one
         raise BuildError(f"rendering PDF failed: {type(exc).__name__}: {exc}") from exc
-
-
-def escape(text: str) -> str:
-    """HTML-escape a string (quotes included) for text built outside the template."""
-    return html_lib.escape(text, quote=True)
