@@ -338,7 +338,6 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
                     write_atomic(failed_copy, data)
                 failures.append(f"{res.error} (executed notebook kept at {_show(failed_copy)})")
                 return
-            failed_copy.unlink(missing_ok=True)
             write_atomic(store / f"{keys[res.job.name]}.ipynb", data)
             texts[res.job.name] = data
             result.executed.append(res.job.name)
@@ -360,6 +359,7 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
 
     for path in sources:
         write_atomic(executed_dir / path.name, texts[path.name])
+        (executed_dir / path.name.replace(".ipynb", ".failed.ipynb")).unlink(missing_ok=True)
     _prune(store)
 
     # The report depends on the executed notebooks, not on why they were executed: a

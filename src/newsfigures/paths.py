@@ -2,7 +2,8 @@
 
 The package is installed editable from the repository (``make setup``), so data,
 notebooks and reports are found relative to the repository root. Set
-``NEWSFIGURES_ROOT`` to point at another checkout.
+``NEWSFIGURES_ROOT`` to point at another checkout, ``NEWSFIGURES_CACHE`` to keep the
+build cache elsewhere.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ REFERENCE_DIR = DATA_DIR / "reference"
 PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
-CACHE_DIR = ROOT / ".cache" / "newsfigures"
+CACHE_DIR = Path(os.environ.get("NEWSFIGURES_CACHE") or ROOT / ".cache" / "newsfigures")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 

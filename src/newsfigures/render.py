@@ -158,6 +158,6 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
         document.metadata.title = title
         document.metadata.created = None
         document.metadata.modified = None
-        return document.write_pdf(identifier=b"newsfigures-report")
+        return document.write_pdf(pdf_identifier=b"newsfigures-report")
     except Exception as exc:  # WeasyPrint raises many kinds; the build reports one
         raise BuildError(f"rendering PDF failed: {type(exc).__name__}: {exc}") from exc
