@@ -314,6 +314,14 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
         result.tables = write(data_out, sheet, reference)
         progress("tables", f"{_show(data_out)} ({len(result.tables)} CSV files)", time.perf_counter() - started)
 
+    def background() -> None:
+        write_tables()
+        # The kernels are busy now and this process is idle: import the renderers here
+        # so that rendering starts at once when the last notebook is done.
+        from . import render
+
+        render.preload()
+
     executed_dir = result.html.parent / "notebooks"
     store = cache / "executed"
     jobs_to_run, texts = [], {}
@@ -346,7 +354,7 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
         workers = min(jobs or default_workers(), default_workers())
         run = execute_all(jobs_to_run, cwd=notebooks_dir, log_dir=cache, workers=workers,
                           timeout=max(1.0, deadline - time.monotonic()), on_done=done,
-                          background=write_tables)
+                          background=background)
         try:
             asyncio.run(asyncio.wait_for(run, timeout=max(1.0, deadline - time.monotonic())))
         except (TimeoutError, asyncio.TimeoutError):

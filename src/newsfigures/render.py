@@ -118,6 +118,20 @@ def _offline_fetcher(allowed_dirs: list[Path]):
     return OfflineFetcher(allowed_protocols={"data", "file"})
 
 
+def preload() -> None:
+    """Import nbconvert and WeasyPrint (about a second) ahead of rendering, e.g. in a
+    thread while notebooks execute."""
+    import warnings
+
+    # WeasyPrint warns at import that a future release will need a system library;
+    # that is for whoever upgrades the pin, not for someone building a report.
+    import nbconvert  # noqa: F401
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*HarfBuzz-Subset", category=DeprecationWarning)
+        import weasyprint  # noqa: F401
+
+
 def render_pdf(html: str, title: str = "Report") -> bytes:
     """Render report HTML to PDF, offline.
 
@@ -136,15 +150,11 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
         BuildError: WeasyPrint failed.
     """
     import logging
-    import warnings
 
     import matplotlib
 
-    with warnings.catch_warnings():
-        # WeasyPrint warns at import that a future release will need a system library;
-        # that is for whoever upgrades the pin, not for someone building a report.
-        warnings.filterwarnings("ignore", message=".*HarfBuzz-Subset", category=DeprecationWarning)
-        from weasyprint import CSS, HTML
+    preload()  # WeasyPrint's import warning is filtered there
+    from weasyprint import CSS, HTML
 
     # WeasyPrint logs every CSS property of JupyterLab's theme it does not support;
     # none of them matters for print, and they would bury the build's own messages.
