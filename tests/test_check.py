@@ -99,6 +99,8 @@ def test_extract_prints_csv_and_writes_json(article_path, tmp_path, capsys):
     assert status == 0 and out == "" and "5 figures" in err
     records = json.loads(target.read_text(encoding="utf-8"))
     assert records[1]["value"] is None and records[1]["lower"] == 200000 and records[1]["char_start"] == 172
+    status, out, err = _run(capsys, "extract", str(article_path), "--out", str(tmp_path))  # a folder
+    assert status == 1 and err.count("\n") == 1 and err.startswith(f"newsfigures extract: error: {tmp_path}: cannot write")
 
 
 @pytest.mark.parametrize("command", ["extract", "check"])

@@ -40,7 +40,10 @@ def _extract(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(output)
     else:
-        write_atomic(args.out, output)
+        try:
+            write_atomic(args.out, output)
+        except OSError as exc:
+            raise NewsfiguresError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
         print(f"{len(figures)} figures from {args.article} written to {args.out}", file=sys.stderr)
     return 0
 
