@@ -2,6 +2,8 @@
 
 Commands:
   build   execute the notebooks and render reports/report.html and report.pdf
+  extract list the figures quoted in an article's text as a tidy table (CSV or JSON)
+  check   reconcile a figure sheet with an article's text; exit 1 when they differ
 
 Errors caused by input (a bad sheet, a failing notebook, a missing file) print one
 line on stderr and exit with status 1; usage errors exit with status 2.
@@ -25,6 +27,45 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extract(args: argparse.Namespace) -> int:
+    from .article import read_article
+    from .extract import extract_figures
+    from .fileio import write_atomic
+
+    figures = extract_figures(read_article(args.article))
+    if args.format == "json":
+        output = figures.to_json(orient="records", force_ascii=False, indent=1) + "\n"
+    else:
+        output = figures.to_csv(index=False, lineterminator="\n", float_format="%.15g")
+    if args.out is None:
+        sys.stdout.write(output)
+    else:
+        try:
+            write_atomic(args.out, output)
+        except OSError as exc:
+            raise NewsfiguresError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
+        print(f"{len(figures)} figures from {args.article} written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .article import read_article
+    from .extract import extract_figures
+    from .figures import load_figures
+    from .reconcile import agree, compare_with_sheet, summary
+
+    sheet = load_figures(args.sheet)
+    comparison = compare_with_sheet(extract_figures(read_article(args.article)), sheet)
+    table = comparison[["figure_id", "status", "surface", "char_start", "found_surface", "found_start",
+                        "sheet_figure", "found_figure"]]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+        print(table.astype(object).fillna("").to_string(index=False))
+    print(summary(comparison))
+    return 0 if agree(comparison) else 1
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``python -m newsfigures``."""
     top = argparse.ArgumentParser(prog="python -m newsfigures", description=__doc__.split("\n\n")[0])
@@ -46,6 +87,23 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=_build)
+
+    e = commands.add_parser("extract", help="list the figures quoted in an article's text",
+                            description="Extract every figure quoted in a plain-text article (UTF-8) as "
+                                        "one row per figure: value, bounds, unit, qualifier, attribution, "
+                                        "surface, offsets, sentence and kind.")
+    e.add_argument("article", type=Path, help="the article's text file (UTF-8)")
+    e.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
+    e.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    e.set_defaults(func=_extract)
+
+    c = commands.add_parser("check", help="reconcile a figure sheet with an article's text",
+                            description="Compare each row of a figure sheet with the figure extracted at "
+                                        "its offsets in the text; list figures in the text that the sheet "
+                                        "lacks. Exit status 0 when they agree, 1 when they differ.")
+    c.add_argument("article", type=Path, help="the article's text file (UTF-8)")
+    c.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
+    c.set_defaults(func=_check)
     return top
 
 

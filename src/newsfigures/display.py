@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+from pathlib import Path
 
 import pandas as pd
 
@@ -93,3 +94,46 @@ def provenance_table(figures: pd.DataFrame) -> pd.DataFrame:
             "As of": figures["as_of"].dt.strftime("%Y-%m-%d"),
         }
     ).astype(str)
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Return a reader-facing version of :func:`newsfigures.reconcile.compare_with_sheet`.
+
+    Returns:
+        One row per compared figure, all columns ``str`` (blank where missing):
+        ``Measure`` (the sheet's; blank for a figure the sheet lacks), ``As printed`` (the surface words), ``In the sheet``
+        and ``Read from the text`` (each figure in words), ``Credited to (sheet)``,
+        ``Credited to (text)`` and ``Status``.
+    """
+    columns = {"measure": "Measure", "surface": "As printed", "sheet_figure": "In the sheet",
+               "found_figure": "Read from the text", "sheet_attribution": "Credited to (sheet)",
+               "found_attribution": "Credited to (text)", "status": "Status"}
+    return comparison[list(columns)].rename(columns=columns).astype(object).fillna("").astype(str)
+
+
+def show_extraction(article: str | Path | None, figures: pd.DataFrame) -> None:
+    """Display the figures read from an article's text beside the figure sheet.
+
+    Shows a one-sentence summary and the :func:`comparison_table`; never the article's
+    sentences. When ``article`` is None (the text is not part of the repository and the
+    build found none), shows a short note saying how to provide it instead.
+
+    Args:
+        article: the article's text file, or None.
+        figures: the figure sheet, from :func:`newsfigures.figures.load_figures`.
+
+    Raises:
+        ArticleError: ``article`` is given but missing, not UTF-8 text, empty or too large.
+    """
+    if article is None:
+        show_text("The article's text was not available to this build, so this section cannot read the "
+                  "figures from it. Place the text at ../shared/seeds/article.txt beside the repository, "
+                  "or pass --article PATH to python -m newsfigures build.")
+        return
+    from .article import read_article
+    from .extract import extract_figures
+    from .reconcile import compare_with_sheet, summary
+
+    comparison = compare_with_sheet(extract_figures(read_article(article)), figures)
+    show_text(summary(comparison))
+    show_table(comparison_table(comparison), caption="Figures read from the text, beside the sheet")

@@ -325,3 +325,28 @@ def figure_label(row) -> str:
         return f"{fmt(row.lower)} to {fmt(row.upper)}"
     words = _QUALIFIER_WORDS.get(row.qualifier)
     return f"{words} {fmt(row.value)}" if words else fmt(row.value)
+
+
+
+def same_number(x, y, tolerance: float = 1e-6) -> bool:
+    """Whether two bounds or values agree: both missing (None or NaN), or equal to a
+    relative ``tolerance`` (absolute for numbers below 1)."""
+    x_missing, y_missing = x is None or pd.isna(x), y is None or pd.isna(y)
+    if x_missing or y_missing:
+        return x_missing and y_missing
+    return abs(float(x) - float(y)) <= tolerance * max(1.0, abs(float(y)))
+
+
+def same_figure(a, b, tolerance: float = 1e-6) -> bool:
+    """Whether two figures say the same thing: the same ``qualifier`` and, by
+    :func:`same_number`, the same ``value``, ``lower`` and ``upper``.
+
+    Args:
+        a, b: rows (dicts, Series or namedtuples) with those four fields, from a sheet or
+            from :func:`newsfigures.extract.extract_figures`.
+    """
+    def field(row, key):
+        return row[key] if isinstance(row, dict) else getattr(row, key)
+
+    return field(a, "qualifier") == field(b, "qualifier") and all(
+        same_number(field(a, k), field(b, k), tolerance) for k in ("value", "lower", "upper"))

@@ -1,0 +1,670 @@
+"""Figures in an article's text, as the same tidy rows a figure sheet holds.
+
+:func:`extract_figures` reads plain text and returns one row per quantitative claim:
+the number, the qualifier printed with it and the inclusive bounds that qualifier
+implies (the conventions of :mod:`newsfigures.figures`), its unit and kind, whom the
+sentence credits for it, and where it stands in the text.
+
+How it works, in one pass: a single compiled regular expression, built from the small
+vocabularies below, finds every number phrase in the text (digits, number words and
+scales, percentages, money, fractions, vague magnitudes, qualifiers and ranges) and,
+in the same scan, consumes the things that look like numbers but are not figures
+(dates, years, clock times, ordinals, phone numbers, identifiers such as "Article 5").
+Each match is then read into a row by a few small functions: its value and bounds,
+its unit from the words around it, and the nearest attribution phrase in its sentence.
+Time and memory grow linearly with the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from fractions import Fraction
+
+import pandas as pd
+
+# --- Vocabularies ----------------------------------------------------------------------
+
+_SMALL = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
+# Abbreviated scales written after a number: "3.5bn", "1.5m", "$20k".
+_SCALE_ABBREVIATIONS = {"k": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6,
+                        "b": 10**9, "bn": 10**9, "bln": 10**9, "tn": 10**12, "trn": 10**12}
+# Denominators of fractions in words: "two-thirds", "a quarter of".
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+                 "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+                 "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
+
+#: Qualifier phrases printed before a number, and the sheet qualifier each means.
+QUALIFIER_PHRASES: dict[str, str] = {
+    **dict.fromkeys(["at least", "no fewer than", "no less than", "not less than", "a minimum of"], "at_least"),
+    **dict.fromkeys(["more than", "over", "upwards of", "upward of", "in excess of", "above", "exceeding",
+                     "greater than", "just over", "well over", "well above", "just above"], "more_than"),
+    **dict.fromkeys(["up to", "as many as", "as much as", "at most", "no more than", "not more than",
+                     "a maximum of"], "at_most"),
+    **dict.fromkeys(["less than", "fewer than", "under", "below", "just under", "well under",
+                     "just below", "well below"], "less_than"),
+    **dict.fromkeys(["nearly", "almost", "close to", "just shy of", "approaching"], "nearly"),
+    **dict.fromkeys(["about", "around", "roughly", "some", "an estimated", "approximately", "approx.",
+                     "circa", "estimated", "some estimated", "an approximate", "in the region of",
+                     "on the order of", "closer to"], "approximate"),
+}
+# Qualifiers printed after the number: "3,000 or more", "300 or so", "5,000-plus".
+_POSTFIX_QUALIFIERS = {"or more": "at_least", "or so": "approximate", "plus": "at_least", "+": "at_least"}
+
+_PERCENT_UNITS = {"%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
+                  "percentage point": "percentage_points", "percentage points": "percentage_points",
+                  "pp": "percentage_points", "basis point": "basis_points", "basis points": "basis_points",
+                  "bps": "basis_points"}
+_CURRENCY_SYMBOLS = {"US$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD", "$": "USD", "£": "GBP",
+                     "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₴": "UAH"}
+_CURRENCY_CODES = ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "KRW", "UAH", "CHF", "CAD", "AUD"]
+_CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
+                   "pounds sterling": "GBP", "yuan": "CNY", "yen": "JPY", "rupees": "INR",
+                   "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB",
+                   "hryvnias": "UAH", "hryvnia": "UAH", **{c: c for c in _CURRENCY_CODES}}
+_MEASURE_UNITS = {
+    **dict.fromkeys(["km", "kilometers", "kilometres", "kilometer", "kilometre"], "km"),
+    **dict.fromkeys(["miles", "mile"], "miles"),
+    **dict.fromkeys(["square kilometers", "square kilometres", "sq km", "km2"], "km2"),
+    **dict.fromkeys(["square miles", "sq miles"], "sq_miles"),
+    **dict.fromkeys(["meters", "metres", "meter", "metre"], "m"),
+    **dict.fromkeys(["feet", "foot"], "feet"),
+    **dict.fromkeys(["hectares", "hectare"], "hectares"),
+    **dict.fromkeys(["acres", "acre"], "acres"),
+    **dict.fromkeys(["tonnes", "tons", "metric tons", "tonne", "ton"], "tonnes"),
+    **dict.fromkeys(["kg", "kilograms", "kilogram"], "kg"),
+    **dict.fromkeys(["pounds", "lbs", "lb"], "lb"),
+    **dict.fromkeys(["barrels", "barrel"], "barrels"),
+    **dict.fromkeys(["liters", "litres", "liter", "litre"], "litres"),
+    **dict.fromkeys(["gallons", "gallon"], "gallons"),
+    **dict.fromkeys(["megawatts", "MW"], "MW"),
+    **dict.fromkeys(["gigawatts", "GW"], "GW"),
+}
+_UNIT_ABBREVIATIONS = ["km2", "km", "kg", "MW", "GW"]  # may be written without a space: "300km"
+_TEMPERATURE_UNITS = {"C": "celsius", "F": "fahrenheit", "degrees celsius": "celsius",
+                      "degrees fahrenheit": "fahrenheit", "degrees": "degrees"}
+_TIME_UNITS = {
+    **dict.fromkeys(["years", "year"], "years"), **dict.fromkeys(["months", "month"], "months"),
+    **dict.fromkeys(["weeks", "week"], "weeks"), **dict.fromkeys(["days", "day"], "days"),
+    **dict.fromkeys(["hours", "hour"], "hours"), **dict.fromkeys(["minutes", "minute"], "minutes"),
+    **dict.fromkeys(["decades", "decade"], "decades"), **dict.fromkeys(["centuries", "century"], "centuries"),
+    "seconds": "seconds",
+}
+# Words printed after a number and the (unit, kind) they give it; keys have single spaces.
+_SUFFIX_UNITS: dict[str, tuple[str, str]] = {
+    **{w: (u, "percent") for w, u in _PERCENT_UNITS.items()},
+    **{w: (u, "currency") for w, u in _CURRENCY_WORDS.items()},
+    **{w: (u, "measure") for w, u in _MEASURE_UNITS.items()},
+    **{w: (u, "duration") for w, u in _TIME_UNITS.items()},
+    **{w: (u, "measure") for w, u in _TEMPERATURE_UNITS.items()},
+    "strong": ("people", "count"), "year old": ("years", "age"), "years old": ("years", "age"),
+}
+# Nouns that make a count a count of people ("3,000 North Korean soldiers").
+_PERSON_NOUNS = (
+    "people persons person individuals soldiers soldier troops forces personnel servicemen servicemembers "
+    "service members fighters combatants militants civilians residents inhabitants citizens refugees "
+    "migrants asylum seekers children kids women men adults teenagers boys girls workers employees staff "
+    "members voters protesters demonstrators prisoners detainees hostages captives casualties victims "
+    "dead patients students recruits conscripts reservists volunteers mercenaries officers sailors pilots "
+    "marines commandos police officials journalists doctors nurses delegates diplomats deaths passengers "
+    "tourists visitors pupils teachers spectators fans"
+).split()
+# Groups whose size is a number of people: "the crowd at 15,000", "the population ... to 310,000".
+_GROUP_NOUNS = "crowd crowds population garrison workforce electorate audience".split()
+# Words after a figure that say it counts people even when no noun follows it.
+_CASUALTY_WORDS = ("killed dead died wounded injured displaced evacuated arrested detained missing fled "
+                   "captured deported mobilized mobilised conscripted drafted enlisted attended voted marched "
+                   "gathered protested joined took part").split()
+# Verbs that often follow a count with its noun left out ("some 40,000 took part").
+_VERBS_AFTER = "took take takes went go left came come remain remained stayed live lived say said".split()
+# Words after which a number word is a reference, not a figure: "the two leaders".
+_DETERMINERS = "the these those its their his her our your my whose all both every last next first other".split()
+# Verbs before "from X to Y" that make it a change between two figures, not a range.
+_CHANGE_VERBS = ("rose risen rise rises rising fell fallen fall falls falling increased increase increases "
+                 "increasing decreased decrease decreases decreasing grew grown grow grows growing dropped "
+                 "drop drops declined decline declines climbed climb jumped jump surged soared plunged "
+                 "slipped shrank shrunk expanded cut reduced raised lowered went go goes up down changed "
+                 "moved boosted doubled tripled swelled swollen").split()
+# Speech and estimate verbs that introduce an attribution ("the U.S. says", "said the ministry").
+_SAY_VERBS = ("says said say estimates estimated estimate reports reported report claims claimed claim "
+              "believes believed believe told tells tell thinks thought counts counted puts put calculates "
+              "calculated states stated announced announces warned warns confirmed confirms acknowledged "
+              "acknowledges assessed assesses assess suggests suggested insists insisted added adds noted "
+              "notes alleged alleges expect expects expected forecast forecasts show shows showed found "
+              "find finds").split()
+# Lower-case words that can make up the source of a figure ("U.S. officials", "Ukraine's defense ministry").
+_SOURCE_NOUNS = ("officials official analysts analyst experts expert authorities police ministry military "
+                 "government intelligence sources source spokesperson spokesman spokeswoman researchers "
+                 "monitors organizers organisers observers agency office estimates data figures census survey "
+                 "report poll study statistics army commander commanders minister ministers diplomats "
+                 "diplomat defense defence health interior foreign local state federal national regional "
+                 "media group groups officers workers activists residents witnesses doctors hospital "
+                 "monitor observatory watchdog command staff general generals secretary president leaders "
+                 "leader council committee department bureau service services institute bank fund company "
+                 "firm charity campaigners economists scientists historians journalists reporters "
+                 "volunteers rescuers medics senior western military's government's").split()
+# Capitalised words that begin a sentence or clause but never a source's name.
+_NOT_NAMES = ("In On At But And Or So As If When While After Before Since Earlier Later Today Yesterday "
+              "Meanwhile However Still Now Then Also This That These Those It He She They We I You His Her "
+              "Their Our Its Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday Many Some Most "
+              "All Both Other Another Such According There Here What Which Who Why How Asked Even Only Over "
+              "About Around Nearly Almost More Less Up Between From Of For With By To A An Is Are Was Were").split()
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "maj", "sen", "rep", "gov",
+                  "prof", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+                  "no", "nos", "vs", "approx", "inc", "corp", "co", "ltd", "jr", "sr", "adm", "cmdr", "fig"}
+# Capitalised words after which a number names something: "Article 5", "Boeing 737".
+_IDENTIFIER_WORDS = ("Article Articles Section Chapter Resolution Amendment Title Flight Route Highway Interstate "
+                     "Room Page Gate Terminal Platform Channel Boeing Airbus Apollo Windows Level Phase Category "
+                     "Stage Grade Game Week Day Year Vol Volume Figure Table Episode Season Part Step Lot Model "
+                     "Type Mark Mk Rank Seat District Ward Zone Sector Exit Junction Unit Block Building Squadron "
+                     "Brigade Division Regiment Battalion Corps Protocol Directive Clause Paragraph Item Number "
+                     "Proposition Prop Bill Act Rule page pages paragraph clause number").split()
+_MONTHS = ("January February March April May June July August September October November December "
+           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
+
+# --- Patterns --------------------------------------------------------------------------
+
+
+def _words(words, capitalised: bool = True) -> str:
+    """A regex alternation of literal phrases, longest first, each also Capitalised."""
+    variants = set(words)
+    if capitalised:
+        variants |= {w[:1].upper() + w[1:] for w in words}
+    escaped = (r"\s+".join(re.escape(part) for part in w.split(" ")) for w in variants)
+    return "(?:" + "|".join(sorted(escaped, key=len, reverse=True)) + ")"
+
+
+def _unnamed(pattern: str) -> str:
+    """The pattern with its named groups made plain, so it can be used twice in one regex."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+_SCALE_WORD = _words(_SCALES, capitalised=False)
+_SMALL_WORD = rf"(?:{_words(_TENS)}(?:[\s-]{_words(list(_SMALL)[1:10], False)})?|{_words(list(_SMALL)[1:])})\b"
+_NUMBER = (
+    # "half a million", "a quarter of a million", "a quarter-million"
+    rf"[Hh]alf\s+an?\s+{_SCALE_WORD}\b"
+    rf"|(?:[Aa]|[Oo]ne)[\s-]quarter(?:\s+of\s+an?\s+|[\s-]){_SCALE_WORD}\b"
+    # "a million", "one hundred", "a dozen"; not the "a" of "a million-strong army"
+    rf"|(?:[Aa]n?|[Oo]ne)\s+{_SCALE_WORD}\b(?![-\u2011]strong)"
+    # digits with thousands separators and decimals; not inside "F-16", "1.2.3", "3:1"
+    r"|(?<![\w.,:/])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    # number words: "twenty-five", "three hundred and fifty"
+    rf"|{_SMALL_WORD}(?:[\s-]+hundred\b(?:\s+(?:and\s+)?{_SMALL_WORD})?)?"
+)
+_SCALE = (rf"(?:\s+{_SCALE_WORD}\b){{1,2}}"
+          r"|\s?(?:bn|bln|mn|mln|tn|trn)\b|(?<=\d)(?:m|k|b)\b")
+_SUFFIX = (
+    r"\s?%|\s?(?:percentage|basis)\s+points?\b|\s?(?:percent|per\s?cent|pct|bps|pp)\b"
+    r"|[-\u2011]strong\b"
+    r"|[\s-]years?[\s-]old\b"
+    r"|\s?\u00b0\s?[CF]\b|(?<=\d)[CF]\b|\s+degrees(?:\s+(?:[Cc]elsius|[Ff]ahrenheit))?\b"
+    rf"|\s{_words(_CURRENCY_WORDS, False)}\b"
+    rf"|[\s-]?{_words(_UNIT_ABBREVIATIONS, False)}\b"
+    rf"|[\s-]{_words([u for u in _MEASURE_UNITS if u not in _UNIT_ABBREVIATIONS and len(u) > 2], False)}\b"
+    rf"|[\s-]{_words(_TIME_UNITS, False)}\b"
+)
+_CURRENCY = rf"{_words(_CURRENCY_SYMBOLS, False)}|{_words(_CURRENCY_CODES, False)}\s"
+#: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
+_QUANTITY = re.compile(
+    rf"(?:(?P<currency>{_CURRENCY})\s?)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})?(?P<suffix>{_SUFFIX})?"
+)
+_Q = _unnamed(_QUANTITY.pattern)
+_FRACTION = (
+    rf"(?:(?:{_words(list(_SMALL)[2:10])})[\s-](?:{_words([d for d in _DENOMINATORS if d.endswith('s')], False)})"
+    rf"|(?:[Aa]n?|[Oo]ne)[\s-](?:{_words([d for d in _DENOMINATORS if not d.endswith('s')], False)})(?=\s+of\b)"
+    r"|[Hh]alf(?=\s+(?:of|the|its|their|his|her|our|all|these|those)\b))\b"
+    rf"(?!(?:\s+of)?\s+an?\s+{_SCALE_WORD}\b|[\s-]{_SCALE_WORD}\b)"
+)
+# Proportions: "one in five", "4 in 10" (not "5 in 10 minutes").
+_PROPORTION = (rf"(?:{_SMALL_WORD}|\d{{1,3}})\s+in\s+(?:{_SMALL_WORD}|\d{{1,3}}(?![\d,]))"
+               rf"(?![\s-]*(?:%|per|{_words(_TIME_UNITS, False)}\b|{_words(_MEASURE_UNITS, False)}\b))")
+_VAGUE = (
+    r"(?:[Tt]ens|[Hh]undreds)\s+of\s+(?:thousands|millions|billions)\b"
+    rf"|(?:[Ss]everal|[Aa]\s+few|[Mm]any)\s+{_SCALE_WORD}s?(?:\s+(?:thousand|million|billion))?\b"
+    r"|(?:[Dd]ozens|[Hh]undreds|[Tt]housands|[Mm]illions|[Bb]illions)\b"
+)
+_MONTH = _words(_MONTHS, capitalised=False) + r"\b\.?"
+_YEAR = r"(?:1[5-9]|20)\d\d"
+_NOT_FIGURES = (
+    # dates: "Oct. 24, 2024", "24 October", "October 2024", "2024-10-24", "10/24/2024", "9/11"
+    rf"{_MONTH}\s+{_YEAR}\b|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?"
+    r"|\d{4}-\d\d-\d\d\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+    # year spans and decades: "2022-23", "2014-2016", "the 1990s", "the '90s"
+    rf"|{_YEAR}\s*[-\u2013/]\s*(?:{_YEAR}|\d\d)\b|\d{{0,2}}\d0s\b|['\u2019]\d0s\b"
+    # clock times: "3 p.m.", "10:30", "9am", "1400 GMT"
+    r"|\d{1,4}(?:[:.]\d\d)?\s*(?:[AaPp]\.?[Mm]\.?(?!\w)|GMT\b|UTC\b|BST\b|CET\b|[ECMP][SD]?T\b|o['\u2019]clock\b)"
+    r"|\d{1,2}:\d\d(?::\d\d)?\b"
+    # ordinals: "21st", "3rd"
+    r"|\d+(?:st|nd|rd|th)\b"
+    # phone numbers: "+1 202-555-0143", "(202) 555-0143", "555-0143"
+    r"|\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|(?:\(\d{2,4}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\d{3}-\d{4}\b"
+    # identifiers: "Article 5", "No. 10", "Boeing 737"
+    rf"|(?:{_words(_IDENTIFIER_WORDS, False)}\.?|No\.|no\.)\s*\d[\d.,:/-]*\w*"
+)
+_RANGE_SEP = r"\s*[-\u2013\u2014]\s*|\s+to\s+"
+_POSTFIX = r"\s+or\s+(?:more|so)\b|[-\u2011]plus\b|\+"
+
+#: Every figure (and every look-alike that is not one), found in one scan.
+_SCAN = re.compile(
+    r"(?<![\w\-\u2011])(?:"
+    rf"(?P<skip>{_NOT_FIGURES})"
+    rf"|(?P<range>(?P<range_word>[Bb]etween|[Ff]rom)\s+{_Q}(?:\s+(?:and|to)\s+|\s*[-\u2013]\s*){_Q})"
+    rf"|(?P<vague>{_VAGUE})"
+    r"|(?P<strong>(?:[Hh]undred|[Tt]housand|[Mm]illion)[-\u2011]strong)\b"
+    rf"|(?:(?P<qualifier>{_words(QUALIFIER_PHRASES)})\s+)?"
+    rf"(?P<figure>(?P<fraction>{_FRACTION})|(?P<proportion>{_PROPORTION})|{_Q}(?:(?:{_RANGE_SEP}){_Q})?)(?P<postfix>{_POSTFIX})?"
+    r")"
+)
+
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ans|ese|is)\b")  # "Ukrainians", "Chinese", "Israelis"
+_PERSON = rf"{_words(_PERSON_NOUNS)}\b|{_NATIONALITY.pattern}"
+# Earlier in the sentence, a person or a group of people makes a bare number a count of people.
+_PEOPLE_WORDS = {w.lower() for w in _PERSON_NOUNS + _GROUP_NOUNS}
+_WORD = re.compile(r"[A-Za-z]+")
+_STOP = _words("and or but nor than to from in on at by with for of the a an that who which whom whose "
+               "were was is are be been being have has had will would could should can may might must do "
+               "did does not no so as if before after during since until among within across into against "
+               "per each more less them they it us we you he she those these this its their his her our my your "
+               "while whereas although though because when where unless also now still just only even yet "
+               "however meanwhile then".split())
+# The words right after a number: a person noun within three words, or the first word.
+_PERSON_AFTER = re.compile(rf"\s+(?:of\s+)?(?:(?!{_STOP}\b)[\w'\u2019.-]+\s+){{0,3}}?(?:{_PERSON})")
+_WORD_AFTER = re.compile(rf"\s+(?:of\s+)?(?!{_STOP}\b|{_words(_VERBS_AFTER, False)}\b|[a-z]+ed\b)[A-Za-z]")
+# Up to eight whole words, then a casualty word, without leaving the clause. Separators are
+# never empty, so a word cannot be split two ways (no backtracking blow-up on long text).
+_CASUALTY_AHEAD = re.compile(
+    rf"(?:[^\w.;:!?'\u2019-]+[\w'\u2019-]+){{0,8}}?[^\w.;:!?'\u2019-]+{_words(_CASUALTY_WORDS, False)}\b")
+_CASUALTY_NEXT = re.compile(rf"\s+{_words(_CASUALTY_WORDS, False)}\b")
+_CURRENCY_OF = re.compile(rf"\s+of\s+({_words(_CURRENCY_WORDS, False)})\b")
+_NOT_AFTER = re.compile(
+    rf"\s+(?:ago|later|earlier|from\s+now)\b|\s*[-\u2013]?\s*{_MONTH}|\s*(?:[AaPp]\.?[Mm]\.?(?!\w)|GMT\b|UTC\b)"
+    r"|[:/]\d"
+)
+_CHANGE_BEFORE = re.compile(rf"\b{_words(_CHANGE_VERBS)}\s+$")
+_DETERMINER_BEFORE = re.compile(rf"\b{_words(_DETERMINERS)}\s+$")
+
+_NAME = (rf"(?!(?:{'|'.join(_NOT_NAMES)})\b)(?:(?:[A-Z]\.){{2,}}|(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Sen|Rep|Gov|Adm)\."
+         r"|[A-Z][\w'\u2019&-]*)")
+_SAY = _words(_SAY_VERBS, False)
+_LOWER = rf"(?!{_STOP}\b)[a-z][\w'\u2019-]*"
+# A bare source needs a name, a source noun, or an agent noun ("engineers", "economists").
+_SOURCE_NOUN = rf"(?:{_words(_SOURCE_NOUNS, False)}|(?!{_STOP}\b)[a-z]+(?:ers|ists|ians|ants|ents|als|ors))\b"
+_SOURCE_WORD = rf"(?:{_NAME}|(?:{_LOWER}\s+)?{_SOURCE_NOUN}|[a-z]+['\u2019]s\b)"
+_OF = r"\s+(?:(?:of|for|and|&)\s+(?:the\s+)?)?"
+_SOURCE = (
+    r"(?<![\w'\u2019.-])(?:"
+    # "the U.S.", "the regional governor's office", "a senior officer", "the Institute for the Study of War"
+    rf"(?:[Tt]he|[Aa]n?)\s+(?:(?:{_NAME}|{_LOWER}){_OF}){{0,4}}(?:{_NAME}|{_LOWER})"
+    # "Western intelligence officials", "Maria Ortega", "union leaders"
+    rf"|{_SOURCE_WORD}(?:{_OF}{_SOURCE_WORD}){{0,5}}"
+    r")"
+)
+# Words that may stand between a source and its verb: "officials now expect", "the ministry has said".
+_AUXILIARY = r"(?:\s+(?:now|also|still|previously|earlier|later|initially|privately|publicly|have|has|had|did|do|does|will|would|could|may|might))*"
+#: Attribution phrases inside a sentence: "according to X", "X says", ", said X."
+#: ``aside`` marks a phrase set off from what it reports ("..., the U.S. says, ...",
+#: "..., said X."); the other kind introduces what follows it ("officials said the ...").
+_ATTRIBUTION = re.compile(
+    rf"[Aa]ccording\s+to\s+(?P<according>{_SOURCE})"
+    rf"|(?P<before>{_SOURCE})(?:,\s+(?P<apposition>[^,.;:!?\u201c\u201d\"]{{2,80}}?),)?{_AUXILIARY}\s+{_SAY}\b(?P<aside>(?=\s*(?:[.,;:!?\u201d\"\u2014]|$)))?"
+    rf"|(?<=[,\u201d\"])\s*{_SAY}\s+(?P<after>{_SOURCE})(?=\s*(?:[.,;!?]|$))"
+)
+_NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME})*")
+# Between a figure and a later "X said ..." phrase, this ends the figure's clause.
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|as|yet)\b")
+#: Longest sentence kept whole, in characters; longer runs without a full stop are cut at a
+#: space, so that attribution and the ``sentence`` column stay linear in the text.
+MAX_SENTENCE = 1000
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
+
+_COLUMNS = {
+    "value": "float64", "lower": "float64", "upper": "float64", "unit": "str", "qualifier": "str",
+    "attribution": "str", "surface": "str", "char_start": "Int64", "char_end": "Int64",
+    "sentence": "str", "kind": "str",
+}
+
+# --- Reading one match -------------------------------------------------------------------
+
+
+def _number_value(text: str) -> Fraction:
+    """The value of a number phrase: "3,000", "1.2 million", "two hundred and fifty", "half a million"."""
+    total, group = Fraction(0), None
+    for token in re.findall(r"[\d.,]*\d|[A-Za-z]+", text.lower()):
+        if token[0].isdigit():
+            group = Fraction(token.replace(",", ""))
+        elif token in _SMALL or token in _TENS:
+            group = (group or 0) + _SMALL.get(token, _TENS.get(token, 0))
+        elif token in ("a", "an", "one") and group is None:
+            group = Fraction(1)
+        elif token == "half":
+            group = Fraction(1, 2)
+        elif token == "quarter":
+            group = (group or 1) * Fraction(1, 4)
+        elif token in ("hundred", "dozen"):
+            group = (1 if group is None else group) * _SCALES[token]
+        elif token in _SCALES or token in _SCALE_ABBREVIATIONS:
+            total += (1 if group is None else group) * _SCALES.get(token, _SCALE_ABBREVIATIONS.get(token, 1))
+            group = None
+    return total + (group or 0)
+
+
+def _quantity(match: re.Match) -> dict:
+    """Read one :data:`_QUANTITY` match into value, unit, kind and what was printed."""
+    number, scale = match["number"], (match["scale"] or "").strip()
+    # "-year-old" -> "year old", " per  cent" -> "per cent", "\u00b0C" -> "C"
+    suffix = re.sub(r"[\s\-\u2011]+", " ", (match["suffix"] or "").replace("\u00b0", "")).strip()
+    unit, kind = _SUFFIX_UNITS.get(suffix) or _SUFFIX_UNITS.get(suffix.lower()) or (None, None)
+    if match["currency"]:
+        code = match["currency"].strip()
+        unit, kind = _CURRENCY_SYMBOLS.get(code, code), "currency"
+    return {"value": _number_value(f"{number} {scale}"), "digits": number, "scale": scale,
+            "currency": match["currency"], "suffix": suffix.lower(), "unit": unit, "kind": kind}
+
+
+def _share_units(first: dict, second: dict) -> None:
+    """Give both ends of a range the scale, currency and unit printed on only one of them.
+
+    "10 to 12 million" is 10 million to 12 million and "3-5%" is 3% to 5%; but in
+    "500,000 to 1 million" the first end already stands on its own, so the scale is shared
+    only when it makes the first end the smaller.
+    """
+    if second["scale"] and not first["scale"] and first["value"] < _number_value(second["digits"]):
+        first["value"] *= second["value"] / _number_value(second["digits"])
+        first["scale"] = second["scale"]
+    for key in ("unit", "kind"):
+        first[key] = first[key] or second[key]
+        second[key] = second[key] or first[key]
+
+
+def _is_year(q: dict, text: str, end: int) -> bool:
+    """A bare four-digit number from 1000 to 2099 is a year unless a unit or person noun follows it."""
+    if q["scale"] or q["unit"] or not re.fullmatch(r"1\d{3}|20\d\d", q["digits"]):
+        return False
+    return not _PERSON_AFTER.match(text, end, end + 40)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 4):start].rstrip()
+    return not before or before[-1] in ".!?\n\"\u201c\u2018(\u2014:;"
+
+
+def _word_number_is_reference(text: str, start: int, q: dict) -> bool:
+    """Number words that name rather than count: bare "one", "the two leaders", "Group of Seven"."""
+    digits = q["digits"]
+    if not digits[0].isalpha() or q["scale"] or q["value"] >= 100:
+        return False
+    if q["value"] == 1:
+        return True
+    if digits[0].isupper() and not _sentence_initial(text, start):
+        return True
+    return bool(_DETERMINER_BEFORE.search(text, max(0, start - 12), start))
+
+
+def _bounds(qualifier: str, value: float) -> tuple[float, float, float]:
+    """(value, lower, upper) for a point figure under the sheet's qualifier conventions."""
+    nan = float("nan")
+    if qualifier == "exact":
+        return value, value, value
+    if qualifier in ("at_least", "more_than"):
+        return value, value, nan
+    if qualifier in ("at_most", "less_than", "nearly"):
+        return value, nan, value
+    return value, nan, nan
+
+
+def _magnitude_bounds(phrase: str) -> tuple[float, float]:
+    """The span a vague magnitude allows: the plural of unit U is [2U, 10U - 1]; dozens are [24, 99]."""
+    words = phrase.lower().split()
+    if words[-1] == "dozens" or "dozen" in words:
+        return 24.0, 99.0
+    unit = 1
+    for w in words:
+        unit *= _SCALES.get(w.rstrip("s"), 1) * (10 if w == "tens" else 1)
+    return float(2 * unit), float(10 * unit - 1)
+
+
+def _figure(start, end, value, lower, upper, qualifier, quantity=None, kind=None, unit=None, noun_at=None) -> dict:
+    """One figure; ``noun_at`` is where to look for its counted noun (default: its end)."""
+    q = quantity or {}
+    return {"start": start, "end": end, "value": value, "lower": lower, "upper": upper, "qualifier": qualifier,
+            "unit": unit or q.get("unit"), "kind": kind or q.get("kind"), "noun_at": noun_at or end}
+
+
+def _qualifier(m: re.Match) -> tuple[str, int]:
+    """The qualifier printed before a match ("exact" when none) and where the figure starts."""
+    if m["qualifier"] is None:
+        return "exact", m.start("figure")
+    return QUALIFIER_PHRASES[" ".join(m["qualifier"].lower().split())], m.start("qualifier")
+
+
+def _read_match(text: str, m: re.Match) -> list[dict]:
+    """Turn one scan match into zero, one or two figures (dicts with offsets and bounds)."""
+    nan = float("nan")
+    if m["vague"]:
+        lower, upper = _magnitude_bounds(m["vague"])
+        return [_figure(m.start(), m.end(), nan, lower, upper, "magnitude")]
+    if m["strong"]:
+        value = float(_SCALES[m["strong"].split("-")[0].split("\u2011")[0].lower()])
+        return [_figure(m.start(), m.end(), value, nan, nan, "approximate", unit="people", kind="count")]
+    if m["fraction"]:
+        words = re.split(r"[\s-]+", m["fraction"].lower())
+        value = float(Fraction(1, 2)) if words == ["half"] else \
+            float(Fraction(_number_value(words[0]), _DENOMINATORS[words[-1]]))
+        qualifier, start = _qualifier(m)
+        return [_figure(start, m.end(), *_bounds(qualifier, value), qualifier, unit="fraction", kind="fraction")]
+
+    if m["proportion"]:
+        part, whole = (_number_value(side) for side in re.split(r"\s+in\s+", m["proportion"]))
+        if not 0 < part < whole:
+            return []
+        qualifier, start = _qualifier(m)
+        return [_figure(start, m.end(), *_bounds(qualifier, float(part / whole)), qualifier,
+                        unit="fraction", kind="fraction")]
+
+    body = m["range"] or m["figure"]
+    offset = m.start("range") if m["range"] else m.start("figure")
+    quantities = [(offset + q.start(), offset + q.end(), _quantity(q)) for q in _QUANTITY.finditer(body)]
+    if not quantities:
+        return []
+    for q_start, q_end, q in quantities:
+        if (_is_year(q, text, m.end()) or _word_number_is_reference(text, q_start, q)
+                or (q["scale"] in ("k", "b") and not q["currency"])):
+            return []
+    if len(quantities) == 2:
+        (s1, e1, first), (s2, e2, second) = quantities
+        if first["unit"] and second["unit"] and first["unit"] != second["unit"]:
+            # "by 50 basis points to 16.5%": a change and where it lands, not a range
+            return _read_apart(m, first, second, quantities)
+        _share_units(first, second)
+        if m["range"] and m["range_word"].lower() == "from" and _CHANGE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            # "grew from 10,000 to 12,000 troops": two figures, before and after
+            return _read_apart(m, first, second, quantities)
+        low, high = float(first["value"]), float(second["value"])
+        if low >= high:
+            # "passed 312 to 118" is a tally of two figures; "won 3-2" is a score, not a figure
+            return _read_apart(m, first, second, quantities) if " to " in body.lower() else []
+        return [_figure(m.start(), m.end(), nan, low, high, "range", second)]
+    (_, _, q), = quantities
+    qualifier, start = _qualifier(m)
+    if m["postfix"]:
+        qualifier = _POSTFIX_QUALIFIERS[" ".join(m["postfix"].lower().lstrip("-\u2011").split())]
+    elif qualifier == "exact" and q["suffix"] == "strong" and (q["scale"] or q["value"] % 1000 == 0):
+        qualifier = "approximate"  # a round "-strong" force is a size in round numbers
+    return [_figure(start, m.end(), *_bounds(qualifier, float(q["value"])), qualifier, q)]
+
+
+def _read_apart(m: re.Match, first: dict, second: dict, quantities: list) -> list[dict]:
+    """The two ends of an "X to Y" that is not a range, as two figures; the first keeps the qualifier."""
+    (s1, e1, _), (s2, e2, _) = quantities
+    qualifier, start = _qualifier(m)
+    start = start if m["qualifier"] else s1
+    return [_figure(start, e1, *_bounds(qualifier, float(first["value"])), qualifier, first, noun_at=m.end()),
+            _figure(s2, e2, *_bounds("exact", float(second["value"])), "exact", second, noun_at=m.end())]
+
+
+def _count_unit(text: str, start: int, end: int, sentence: tuple[int, int]) -> str:
+    """``people`` when the figure counts persons, else ``count``.
+
+    A person noun within three words after the figure decides it; any other noun there
+    makes it a count of that noun. With no noun after it, a casualty word later in the
+    clause ("have been killed") or a person or group noun earlier in the sentence ("the
+    number of forces ... at least 3,000", "the crowd at 15,000") makes it people.
+    """
+    s_start, s_end = sentence
+    if _PERSON_AFTER.match(text, end, s_end) or _CASUALTY_NEXT.match(text, end, s_end):
+        return "people"
+    if _WORD_AFTER.match(text, end, s_end):
+        return "count"
+    if _CASUALTY_AHEAD.match(text, end, s_end):
+        return "people"
+    for word in _WORD.findall(text, max(s_start, start - 100), start):
+        if word.lower() in _PEOPLE_WORDS or _NATIONALITY.match(word):
+            return "people"
+    return "count"
+
+
+# --- Sentences and attribution -----------------------------------------------------------
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Start offsets of the sentences of ``text`` (a new line always starts one).
+
+    A sentence longer than :data:`MAX_SENTENCE` is cut at the last space before the limit.
+    """
+    ends = []
+    for m in _SENTENCE_END.finditer(text):
+        if m.group() != "\n":
+            word = re.search(r"([A-Za-z]+)\.$", text[max(0, m.start() - 12):m.start() + 1])
+            if word and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1):
+                continue
+        ends.append(m.end())
+    starts = [0]
+    for end in ends + [len(text)]:
+        while end - starts[-1] > MAX_SENTENCE:
+            cut = text.rfind(" ", starts[-1] + 1, starts[-1] + MAX_SENTENCE)
+            starts.append(cut + 1 if cut > 0 else starts[-1] + MAX_SENTENCE)
+        if end < len(text):
+            starts.append(end)
+    return starts
+
+
+def _attributions(text: str, start: int, end: int) -> list[tuple[int, int, str, bool]]:
+    """Attribution phrases in ``text[start:end]``: (start, end, source as printed, introduces).
+
+    ``introduces`` is true for a phrase that reports what follows it ("officials said
+    the toll was ..."), false for "according to X" and for asides ("..., the U.S. says").
+    """
+    found = []
+    for m in _ATTRIBUTION.finditer(text, start, end):
+        source = m["according"] or m["before"] or m["after"]
+        if m["apposition"] and _NAMES_ONLY.fullmatch(m["apposition"]):
+            source = m["apposition"]  # "a spokeswoman for the ministry, Olena Marchuk, said"
+        introduces = m["before"] is not None and m["aside"] is None
+        found.append((m.start(), m.end(), source, introduces))
+    return found
+
+
+def _nearest(text: str, phrases: list, start: int, end: int):
+    """The source of the attribution phrase closest to ``text[start:end]``, or None.
+
+    A phrase that introduces what follows it does not reach back over a clause break:
+    in "worth $2 billion, and officials said ...", the officials speak only for what
+    comes after them.
+    """
+    best, best_distance = None, None
+    for p_start, p_end, source, introduces in phrases:
+        if p_end <= start:
+            distance = start - p_end
+        else:
+            distance = max(0, p_start - end)
+            if introduces and _CLAUSE_BREAK.search(text, end, p_start):
+                continue
+        if best_distance is None or distance < best_distance:
+            best, best_distance = source, distance
+    return best
+
+
+# --- Public API ----------------------------------------------------------------------------
+
+
+def extract_figures(text: str) -> pd.DataFrame:
+    """Extract every figure quoted in a text, as tidy rows like a figure sheet's.
+
+    Handles digits (``3,000``, ``1.28``), number words and scales (``three``,
+    ``a million``, ``1.2 million``, ``3.5bn``, ``$32.8 billion``), percentages
+    (``41.1%``, ``45 percent``, ``17.5 per cent``, percentage points), fractions in
+    words (``half``, ``two-thirds``, ``a quarter of``), qualifiers (``at least``,
+    ``more than``, ``up to``, ``nearly``, ``about``, ...), ranges (``between X and Y``,
+    ``X-Y``, ``X to Y``), vague magnitudes (``dozens`` ... ``hundreds of thousands``,
+    ``millions``) and ``-strong`` compounds. Dates, years, clock times, ordinals,
+    phone numbers, identifiers ("Article 5") and idioms ("one of", "a real boost") are
+    not figures.
+
+    Args:
+        text: the article text, e.g. from :func:`newsfigures.article.read_article`.
+
+    Returns:
+        One row per figure, in text order, columns:
+        ``value, lower, upper`` float64 (NaN where open; the conventions of
+        :data:`newsfigures.figures.QUALIFIERS`: exact gives lower = upper = value, a range
+        or vague magnitude has no value; percentages in percent, money in currency
+        units, fractions as a share of 1);
+        ``unit`` str (``people``, ``count``, ``percent``, ``percentage_points``, an ISO
+        4217 code such as ``USD``, ``fraction``, ``years``, ``km``, ...);
+        ``qualifier`` str (one of :data:`newsfigures.figures.QUALIFIERS`);
+        ``attribution`` str (the nearest source in the sentence as printed, e.g.
+        ``the U.S.``; missing when none);
+        ``surface`` str (the printed words covering qualifier and number, e.g.
+        ``at least 3,000``); ``char_start, char_end`` Int64 (code-point offsets of
+        ``surface`` in ``text``, end exclusive);
+        ``sentence`` str (the sentence holding the figure);
+        ``kind`` str (``count``, ``percent``, ``currency``, ``fraction``, ``duration``,
+        ``age``, ``measure``).
+        An empty frame with these columns when the text has no figures.
+
+    Raises:
+        TypeError: ``text`` is not a str.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"extract_figures needs the text as str, not {type(text).__name__}")
+    figures = []
+    for m in _SCAN.finditer(text):
+        if m["skip"] is None:
+            figures.extend(f for f in _read_match(text, m) if not _NOT_AFTER.match(text, f["end"])
+                           and not text[f["end"]:f["end"] + 1].isalnum())
+
+    starts = _sentence_starts(text) if figures else [0]
+    bounds = starts + [len(text)]
+    phrases: dict[int, list] = {}
+    rows = {name: [] for name in _COLUMNS}
+    for f in figures:
+        i = bisect.bisect_right(starts, f["start"]) - 1
+        sentence = (bounds[i], bounds[i + 1])
+        if i not in phrases:
+            phrases[i] = _attributions(text, *sentence)
+        kind = f["kind"] or "count"
+        unit = f["unit"]
+        if unit is None and kind == "count":
+            currency = _CURRENCY_OF.match(text, f["noun_at"])
+            if currency:
+                kind, unit = "currency", _CURRENCY_WORDS[currency[1]]
+            else:
+                unit = _count_unit(text, f["start"], f["noun_at"], sentence)
+        rows["value"].append(f["value"])
+        rows["lower"].append(f["lower"])
+        rows["upper"].append(f["upper"])
+        rows["unit"].append(unit)
+        rows["qualifier"].append(f["qualifier"])
+        rows["attribution"].append(_nearest(text, phrases[i], f["start"], f["end"]))
+        rows["surface"].append(text[f["start"]:f["end"]])
+        rows["char_start"].append(f["start"])
+        rows["char_end"].append(f["end"])
+        rows["sentence"].append(text[sentence[0]:sentence[1]].strip())
+        rows["kind"].append(kind)
+    return pd.DataFrame(rows).astype(_COLUMNS)

@@ -1,0 +1,115 @@
+"""Reconcile a figure sheet with an article's text: which rows still stand where they say.
+
+:func:`compare_with_sheet` sets each sheet row beside the figure extracted from the text
+at its offsets (:func:`newsfigures.extract.extract_figures`), so a changed article, or a
+sheet typed with a slip, shows up row by row; ``python -m newsfigures check`` prints it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .figures import figure_label, same_figure
+
+#: What each status in :func:`compare_with_sheet` means.
+STATUSES: dict[str, str] = {
+    "ok": "the sheet's surface stands at its offsets and reads as the same figure",
+    "moved": "the same figure stands elsewhere in the text (its offsets are out of date)",
+    "changed": "a different figure stands where the sheet's figure was",
+    "missing": "the figure is no longer in the text",
+    "new": "a figure in the text that no sheet row records",
+}
+
+_COLUMNS = {
+    "figure_id": "str", "measure": "str", "status": "str", "surface": "str", "char_start": "Int64", "char_end": "Int64",
+    "found_surface": "str", "found_start": "Int64", "found_end": "Int64",
+    "sheet_figure": "str", "found_figure": "str", "sheet_attribution": "str", "found_attribution": "str",
+}
+
+
+def _claim(sheet_row, found: pd.DataFrame, free: set) -> tuple[str, int | None]:
+    """The status of one sheet row and the index of the extracted figure it claims."""
+    start, end = sheet_row.char_start, sheet_row.char_end
+    candidates = [i for i in free if found.at[i, "surface"] == sheet_row.surface
+                  and same_figure(sheet_row, found.loc[i])]
+    if pd.notna(start):
+        exact = [i for i in candidates if found.at[i, "char_start"] == start and found.at[i, "char_end"] == end]
+        if exact:
+            return "ok", exact[0]
+        if candidates:
+            return "moved", min(candidates, key=lambda i: abs(int(found.at[i, "char_start"]) - int(start)))
+        overlapping = [i for i in free if found.at[i, "char_start"] < end and start < found.at[i, "char_end"]]
+        if overlapping:
+            return "changed", overlapping[0]
+        return "missing", None
+    # A row without offsets only says that the figure is somewhere in the text.
+    return ("ok", candidates[0]) if candidates else ("missing", None)
+
+
+def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame:
+    """Set each sheet row beside the figure extracted at its place in the text.
+
+    Args:
+        found: figures extracted from the text, from :func:`newsfigures.extract.extract_figures`.
+        sheet: a figure sheet, from :func:`newsfigures.figures.load_figures`.
+
+    Returns:
+        One row per sheet row (sheet order), then one per extracted figure that no sheet
+        row claims (text order), columns:
+        ``figure_id, measure`` str (the sheet's; missing for new figures); ``status`` str (one of
+        :data:`STATUSES`); ``surface, char_start, char_end`` the sheet's surface and
+        offsets (str, Int64; for a new figure, the text's); ``found_surface, found_start,
+        found_end`` the extracted figure the row was matched with (missing when none);
+        ``sheet_figure, found_figure`` each figure in words (e.g. ``at least 3,000``,
+        from :func:`newsfigures.figures.figure_label`); ``sheet_attribution,
+        found_attribution`` str, missing when none. Attribution and unit are shown,
+        not compared: the status depends on surface, offsets, value, bounds and qualifier.
+    """
+    free = set(found.index)
+    rows = []
+    for row in sheet.itertuples(index=False):
+        status, i = _claim(row, found, free)
+        match = found.loc[i] if i is not None else None
+        if i is not None:
+            free.discard(i)
+        rows.append({
+            "figure_id": row.figure_id, "measure": row.measure, "status": status, "surface": row.surface,
+            "char_start": row.char_start, "char_end": row.char_end,
+            "found_surface": None if match is None else match["surface"],
+            "found_start": None if match is None else match["char_start"],
+            "found_end": None if match is None else match["char_end"],
+            "sheet_figure": figure_label(row),
+            "found_figure": None if match is None else figure_label(match),
+            "sheet_attribution": row.attribution,
+            "found_attribution": None if match is None else match["attribution"],
+        })
+    for i in sorted(free, key=lambda i: found.at[i, "char_start"]):
+        match = found.loc[i]
+        rows.append({
+            "figure_id": None, "measure": None, "status": "new", "surface": match["surface"],
+            "char_start": match["char_start"], "char_end": match["char_end"],
+            "found_surface": match["surface"], "found_start": match["char_start"], "found_end": match["char_end"],
+            "sheet_figure": None, "found_figure": figure_label(match),
+            "sheet_attribution": None, "found_attribution": match["attribution"],
+        })
+    frame = pd.DataFrame(rows, columns=list(_COLUMNS))
+    return frame.astype(_COLUMNS)
+
+
+def agree(comparison: pd.DataFrame) -> bool:
+    """Whether a :func:`compare_with_sheet` result finds sheet and text in agreement
+    (every row ``ok``, no new figure)."""
+    return bool((comparison["status"] == "ok").all())
+
+
+def summary(comparison: pd.DataFrame) -> str:
+    """One sentence saying how far the sheet and the text agree, e.g. ``All 5 figures in
+    the sheet stand in the text as recorded, and the text has no other figures.``"""
+    counts = comparison["status"].value_counts()
+    in_sheet = int(comparison["figure_id"].notna().sum())
+    new = int(counts.get("new", 0))
+    others = "no other figures" if not new else f"{new} figure{'s' if new != 1 else ''} not in the sheet"
+    if counts.get("ok", 0) == in_sheet:
+        return f"All {in_sheet} figures in the sheet stand in the text as recorded, and the text has {others}."
+    parts = [f"{int(counts[s])} {s}" for s in STATUSES if s != "new" and counts.get(s, 0)]
+    return f"Of {in_sheet} figures in the sheet: {', '.join(parts)}; the text has {others}."
