@@ -1,7 +1,8 @@
 """Command line: ``python -m newsfigures COMMAND``.
 
 Commands:
-  build   execute the notebooks and render reports/report.html and report.pdf
+  build      execute the notebooks and render reports/report.html and report.pdf
+  reference  rebuild data/reference/wdi_extract.csv from raw World Bank files
 
 Errors caused by input (a bad sheet, a failing notebook, a missing file) print one
 line on stderr and exit with status 1; usage errors exit with status 2.
@@ -25,6 +26,18 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reference(args: argparse.Namespace) -> int:
+    from .wdi import refresh_extract
+
+    path, extract, written = refresh_extract(args.raw_dir, args.out, since=args.since)
+    if not args.quiet:
+        releases = sorted(extract["release"].dropna().unique(), reverse=True)
+        state = "wrote" if written else "unchanged:"
+        print(f"{state} {path} ({len(extract)} values; releases {', '.join(releases)}; "
+              f"{extract['indicator_code'].nunique()} indicators; {extract['iso3'].nunique()} areas)", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``python -m newsfigures``."""
     top = argparse.ArgumentParser(prog="python -m newsfigures", description=__doc__.split("\n\n")[0])
@@ -45,6 +58,19 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=_build)
+
+    r = commands.add_parser("reference", help="rebuild the World Bank reference extract from raw WDI files",
+                            description="Read raw World Bank WDI files (bulk API_<code>_DS2_*.csv downloads, long "
+                                        "'Country Name, Country Code, Year, Value' tables, open-numbers DDF "
+                                        "datapoints) listed in <out>/raw_files.csv, keep the areas in "
+                                        "<out>/countries.csv, and write <out>/wdi_extract.csv. On any error the "
+                                        "existing extract is left as it was.")
+    r.add_argument("--from", dest="raw_dir", type=Path, required=True, metavar="DIR",
+                   help="folder of raw files; raw_files.csv paths are relative to it (e.g. ../shared/reference/raw)")
+    r.add_argument("--out", type=Path, help="reference folder (default: data/reference/)")
+    r.add_argument("--since", type=int, default=2015, help="first year kept (default: 2015)")
+    r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    r.set_defaults(func=_reference)
     return top
 
 
