@@ -16,10 +16,9 @@ WDI_SOURCE = {
     "title": "World Bank, World Development Indicators",
     "path": "https://datacatalog.worldbank.org/search/dataset/0037712/World-Development-Indicators",
 }
-ARTICLE_SOURCE = {
-    "title": "NBC News, 24 October 2024: Kim Jong Un sending soldiers to Russia complicates Putin's BRICS summit",
-    "path": "https://www.nbcnews.com/news/world/kim-jong-un-sending-soldiers-russia-putin-brics-summit-rcna176754",
-}
+#: Stands for the article's citation, read from ``data/article/article.json`` when the
+#: package is described (the headline is the article's words, so it is not copied here).
+ARTICLE_SOURCE = {"title": "the article"}
 MEMBERSHIP_SOURCE = {
     "title": "BRICS summit declarations and announcements by the BRICS chair "
              "(dates in data/reference/brics_membership.csv)",
@@ -129,8 +128,8 @@ TABLES: dict[str, Table] = {
             "group": ("The group broken down", None),
             "iso3": ("ISO 3166 alpha-3 code", None),
             "country": ("Short English name", None),
-            "status": ("member, or invited (never confirmed) on 1 January 2024", None),
-            "cohort": ("1: members by 2023; 2: joined 1 January 2024; 3: invited, never confirmed", None),
+            "status": ("Status on 1 January 2024: member, invited (never confirmed) or not a member", None),
+            "cohort": ("1: members by 2023; 2: joined 1 January 2024; 3: others (Saudi Arabia, invited)", None),
             "indicator_code": ("WDI indicator code", None),
             "measure": ("What the indicator measures", None),
             "unit": ("Unit of value", None),
@@ -219,6 +218,13 @@ def schema(name: str, frame: pd.DataFrame) -> dict:
 
 
 
+def _article_source() -> dict:
+    from .article import load_article_metadata
+
+    meta = load_article_metadata()
+    return {"title": meta.citation(), "path": meta.url}
+
+
 def package_descriptor(frames: dict[str, pd.DataFrame], formats: tuple[str, ...] = ("csv", "parquet")) -> dict:
     """Return the ``datapackage.json`` descriptor for the processed tables.
 
@@ -237,6 +243,11 @@ def package_descriptor(frames: dict[str, pd.DataFrame], formats: tuple[str, ...]
     """
     from frictionless import Package, Resource, Schema
 
+    article = _article_source()
+
+    def sources(entries) -> list[dict]:
+        return [dict(article if s is ARTICLE_SOURCE else s) for s in entries]
+
     resources = []
     for name, frame in frames.items():
         entry = TABLES[name]
@@ -249,7 +260,7 @@ def package_descriptor(frames: dict[str, pd.DataFrame], formats: tuple[str, ...]
                 title=entry.title + ("" if fmt == "csv" else f" ({fmt.capitalize()})"),
                 description=entry.description,
                 schema=table_schema,
-                sources=[dict(s) for s in entry.sources],
+                sources=sources(entry.sources),
                 licenses=[dict(x) for x in entry.licenses],
                 **({"encoding": "utf-8"} if fmt == "csv" else {}),
             ))
@@ -261,7 +272,7 @@ def package_descriptor(frames: dict[str, pd.DataFrame], formats: tuple[str, ...]
                     "World Bank WDI reference data, BRICS membership and shares, and a fact-check. Each table "
                     "is given as CSV and as Parquet. WDI data: " + ATTRIBUTION + ".",
         licenses=[dict(CC_BY), dict(MIT)],
-        sources=[dict(WDI_SOURCE), dict(ARTICLE_SOURCE)],
+        sources=sources([WDI_SOURCE, ARTICLE_SOURCE]),
         resources=resources,
     )
     return package.to_descriptor()

@@ -116,6 +116,18 @@ def _decades(lo: float, hi: float) -> tuple[float, float]:
     return 10 ** math.floor(math.log10(lo)), 10 ** math.ceil(math.log10(hi) + 0.3)
 
 
+def _people_log_axis(ax, numbers: pd.Series, n_rows: int) -> None:
+    """A log-scale axis of people, whole decades from below the smallest number to above
+    the largest, one row per mark, top to bottom."""
+    left, right = _decades(numbers.min() / 2, numbers.max() * 4)
+    ax.set_xscale("log")
+    ax.set_xlim(left, right)
+    ax.xaxis.set_major_locator(FixedLocator([10**k for k in range(int(math.log10(left)), int(math.log10(right)) + 1)]))
+    ax.xaxis.set_major_formatter(FuncFormatter(_people))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_ylim(n_rows - 0.4, -0.6)
+
+
 def _people(x: float, _pos=None) -> str:
     if x >= 1e6:
         return f"{x / 1e6:g} million"
@@ -198,13 +210,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, source: str | None = None) -> Fig
         "Number of people, log scale, as quoted in the article",
         source or default_source(),
     )
-    left, right = _decades(numbers.min() / 2, numbers.max() * 4)
-    ax.set_xscale("log")
-    ax.set_xlim(left, right)
-    ax.xaxis.set_major_locator(FixedLocator([10**k for k in range(int(math.log10(left)), int(math.log10(right)) + 1)]))
-    ax.xaxis.set_major_formatter(FuncFormatter(_people))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_ylim(len(rows) - 0.4, -0.6)
+    _people_log_axis(ax, numbers, len(rows))
     ax.set_yticks(range(len(rows)), [_row_label(r) for r in rows])
 
     kinds, described = set(), []
@@ -334,8 +340,8 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
 
     Args:
         breakdown: tidy frame from :func:`newsfigures.reference.member_shares` (columns
-            ``iso3, country, cohort, indicator_code, measure, release, year, share_pct``),
-            in its order.
+            ``iso3, country, status, cohort, indicator_code, measure, release, year,
+            share_pct``), in its order.
         marks: optional frame from :func:`newsfigures.factcheck.article_marks`
             (``indicator_code, label, value``), percent.
         release, year: which release and year to draw; default the newest release and
@@ -351,8 +357,8 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
     """
     from .reference import latest_complete_year
 
-    _require(breakdown, ["iso3", "country", "cohort", "indicator_code", "measure", "release", "year", "share_pct"],
-             "brics_breakdown_chart")
+    _require(breakdown, ["iso3", "country", "status", "cohort", "indicator_code", "measure", "release", "year",
+                         "share_pct"], "brics_breakdown_chart")
     if release is None or year is None:
         release, year = latest_complete_year(breakdown, release)
     rows = breakdown[(breakdown["release"] == release) & (breakdown["year"] == year)]
@@ -397,7 +403,8 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
             ax.text(first, y - 0.38, f"BRICS-5 {first:.1f}%", ha="right", va="bottom", fontsize=8, color="#222222")
         end = [f"{'BRICS-9' if second else 'total'} {second or whole:.1f}%"]
         if second and whole - second > 1e-9:
-            end.append(f"with Saudi Arabia {whole:.1f}%")
+            others = ", ".join(parts.loc[parts["cohort"] >= 3, "country"])
+            end.append(f"with {others} {whole:.1f}%")
         mark_rows = marks[marks["indicator_code"] == indicator] if marks is not None else marks
         reach = max([whole] + ([] if mark_rows is None else list(mark_rows["value"])))
         ax.text(reach + 1.0, y, "\n".join(end), ha="left", va="center", fontsize=8.5, color="#222222")
@@ -412,7 +419,7 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
                          + " and ".join(f"{r.country} {r.share_pct:.1f}%" for r in big.itertuples(index=False))
                          + mark_text)
     legend_rows = rows.drop_duplicates("iso3")
-    handles = [Patch(label=("Saudi Arabia (invited)" if r.cohort >= 3 else r.country), **styles[r.iso3])
+    handles = [Patch(label=(f"{r.country} ({r.status})" if r.cohort >= 3 else r.country), **styles[r.iso3])
                for r in legend_rows.itertuples(index=False)]
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
                ncol=5, fontsize=8, handlelength=1.4, columnspacing=1.0)
@@ -569,13 +576,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str | None = None) -
                      f"Number of people, log scale; armed forces in {year_text} (latest WDI year) and the "
                      "article's figures",
                      source or wdi_source(None, "MS.MIL.TOTL.P1 from IISS; " + _article_credit()), bottom_in=1.25)
-    left, right = _decades(numbers.min() / 2, numbers.max() * 4)
-    ax.set_xscale("log")
-    ax.set_xlim(left, right)
-    ax.xaxis.set_major_locator(FixedLocator([10**k for k in range(int(math.log10(left)), int(math.log10(right)) + 1)]))
-    ax.xaxis.set_major_formatter(FuncFormatter(_people))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_ylim(len(rows) - 0.4, -0.6)
+    _people_log_axis(ax, numbers, len(rows))
     labels, kinds, described = [], set(), []
     for y, r in enumerate(rows):
         if r.kind == "WDI":

@@ -19,6 +19,7 @@ import pandas as pd
 from . import reference as ref
 from .errors import ReferenceDataError
 from .figures import format_number
+from .wdi import read_csv_strings
 
 COLUMNS: dict[str, str] = {
     "figure_id": "str",
@@ -52,8 +53,8 @@ def load_checks(reference: str | Path | None = None) -> pd.DataFrame:
     Raises:
         ReferenceDataError: the file is missing, lacks a column, or a row has no groups.
     """
-    path = ref._folder(reference) / ref.CHECKS
-    frame = ref._read(path, "which figures the reference data checks")
+    path = ref.folder(reference) / ref.CHECKS
+    frame = read_csv_strings(path, "which figures the reference data checks", na_values=[""])
     for column in ("figure_id", "indicator_code", "groups"):
         if column not in frame.columns:
             raise ReferenceDataError(f"{path}: missing column {column!r}")
@@ -124,6 +125,7 @@ def fact_check(figures: pd.DataFrame, reference: str | Path | None = None,
         published = load_article_metadata().published
     cutoff = pd.Timestamp(published)
     checks = load_checks(reference)
+    names = ref.short_names(reference)
     by_figure = figures.set_index("figure_id")
     rows = []
     for figure_id in figures["figure_id"]:
@@ -137,20 +139,18 @@ def fact_check(figures: pd.DataFrame, reference: str | Path | None = None,
                                          f"(expected one of: {', '.join(ref.INDICATORS)})")
             percent = figure["unit"] == "percent"
             for group in check.groups:
-                codes = ref.group_members(group if group in ref.GROUPS or "@" in group else group.split(), reference)
-                for release, year in ref._release_years(indicator, reference):
+                codes = ref.group_members(group, reference)
+                measure = ref.share_of_world if percent else ref.group_total
+                for release, year in ref.release_years(indicator, reference):
                     try:
-                        if percent:
-                            recomputed = ref._share(indicator, codes, year, release, reference)
-                        else:
-                            recomputed = float(ref._values(indicator, codes, year, release, reference)[0].sum())
+                        recomputed = measure(indicator, codes, year, release, reference=reference)
                     except ref.MissingValuesError:
                         continue
                     difference = recomputed - figure["value"]
                     rows.append({
                         "figure_id": figure_id, "figure_measure": figure["measure"], "indicator_code": indicator,
                         "measure": ref.INDICATORS[indicator].measure, "group": group,
-                        "group_label": ref.GROUP_LABELS.get(group, ref.short_names(reference).get(group, group)),
+                        "group_label": ref.GROUP_LABELS.get(group, names.get(group, group)),
                         "members": " ".join(codes), "release": release, "year": year,
                         "unit": figure["unit"], "recomputed": recomputed, "article_value": figure["value"],
                         "difference": difference, "difference_pp": difference if percent else math.nan,

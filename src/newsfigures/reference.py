@@ -33,6 +33,7 @@ import pandas as pd
 
 from . import paths
 from .errors import ReferenceDataError
+from .wdi import read_csv_strings
 
 EXTRACT, MEMBERSHIP, COUNTRIES, CHECKS = "wdi_extract.csv", "brics_membership.csv", "countries.csv", "checks.csv"
 WORLD = "WLD"
@@ -84,21 +85,14 @@ class MissingValuesError(ReferenceDataError):
         self.missing = missing
 
 
-def _folder(reference: str | Path | None) -> Path:
+def folder(reference: str | Path | None = None) -> Path:
+    """Return the reference folder: ``reference``, or ``data/reference/`` when None."""
     return Path(reference) if reference is not None else paths.REFERENCE_DIR
 
 
 def _read(path: Path, what: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except FileNotFoundError:
-        raise ReferenceDataError(f"{path}: no such file ({what}); the reference folder needs it") from None
-    except UnicodeDecodeError as exc:
-        raise ReferenceDataError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    except pd.errors.EmptyDataError:
-        raise ReferenceDataError(f"{path}: is empty") from None
-    except pd.errors.ParserError as exc:
-        raise ReferenceDataError(f"{path}: not valid CSV: {str(exc).strip()}") from None
+    """Read a reference CSV as strings, empty cells missing; errors name the file."""
+    return read_csv_strings(path, what, na_values=[""])
 
 
 def _validate(frame: pd.DataFrame, schema, path: Path) -> pd.DataFrame:
@@ -159,8 +153,8 @@ def _stamp(path: Path) -> tuple[str, int, int]:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise ReferenceDataError(f"{path}: no such file; the reference folder needs it "
-                                 "(rebuild the extract with: python -m newsfigures reference --from DIR)") from None
+        hint = " (rebuild it with: python -m newsfigures reference --from DIR)" if path.name == EXTRACT else ""
+        raise ReferenceDataError(f"{path}: no such file; the reference folder needs it{hint}") from None
     return str(path.resolve()), st.st_mtime_ns, st.st_size
 
 
@@ -189,7 +183,7 @@ def load_extract(reference: str | Path | None = None) -> pd.DataFrame:
         ReferenceDataError: the file is missing or invalid (names the row and column).
     """
     # A shallow copy: under copy-on-write, a caller's edits never reach the cached frame.
-    return _load_extract_cached(_stamp(_folder(reference) / EXTRACT)).copy(deep=False)
+    return _load_extract_cached(_stamp(folder(reference) / EXTRACT)).copy(deep=False)
 
 
 @functools.lru_cache(maxsize=8)
@@ -214,7 +208,7 @@ def load_membership(reference: str | Path | None = None) -> pd.DataFrame:
     Raises:
         ReferenceDataError: the file is missing or invalid, or a period ends before it starts.
     """
-    return _load_membership_cached(_stamp(_folder(reference) / MEMBERSHIP)).copy(deep=False)
+    return _load_membership_cached(_stamp(folder(reference) / MEMBERSHIP)).copy(deep=False)
 
 
 def load_countries(reference: str | Path | None = None) -> pd.DataFrame:
@@ -223,7 +217,7 @@ def load_countries(reference: str | Path | None = None) -> pd.DataFrame:
     Raises:
         ReferenceDataError: the file is missing or lacks a column.
     """
-    path = _folder(reference) / COUNTRIES
+    path = folder(reference) / COUNTRIES
     frame = _read(path, "the areas of the extract")
     for column in ("iso3", "name", "why"):
         if column not in frame.columns:
@@ -273,7 +267,8 @@ def group_members(group: str | list[str] | tuple[str, ...], reference: str | Pat
 
     Args:
         group: a name (``"BRICS-5"``, ``"BRICS-9"``, ``"BRICS-9+SAU"``, ``"BRICS@YYYY-MM-DD"``;
-            see the module docstring) or a list of ISO3 codes.
+            see the module docstring), a list of ISO3 codes, or one string of ISO3 codes
+            separated by spaces (``"PRK"``, ``"CHN IND"``).
 
     Returns:
         ISO3 codes, without duplicates, in the order given (named groups: membership order).
@@ -289,8 +284,10 @@ def group_members(group: str | list[str] | tuple[str, ...], reference: str | Pat
         match = re.fullmatch(r"BRICS@(\d{4}-\d{2}-\d{2})", group)
         if match:
             return brics_members(match.group(1), reference=reference)
+        if re.fullmatch(r"[A-Z]{3}( [A-Z]{3})*", group):
+            return group_members(group.split(), reference)
         raise ReferenceDataError(f"unknown group {group!r} (expected one of: {', '.join(GROUPS)}, "
-                                 "BRICS@YYYY-MM-DD, or a list of ISO3 codes)")
+                                 "BRICS@YYYY-MM-DD, or ISO3 codes)")
     codes = list(group)
     if not codes:
         raise ReferenceDataError("no members given: pass a group name or a list of ISO3 codes")
@@ -325,7 +322,7 @@ def _lookup_cached(stamp: tuple[str, int, int]) -> dict:
 
 
 def _lookup(reference) -> dict:
-    return _lookup_cached(_stamp(_folder(reference) / EXTRACT))
+    return _lookup_cached(_stamp(folder(reference) / EXTRACT))
 
 
 def _series(indicator: str, release: str | None, reference) -> tuple[dict[int, dict[str, float]], str | None]:
@@ -404,8 +401,16 @@ def group_total(indicator: str, members, year: int, release: str | None = None, 
     return float(values.sum())
 
 
-def _release_years(indicator: str, reference) -> list[tuple[str | None, int]]:
-    """(release, year) pairs of an indicator: releases newest first (the unsplit series last), years ascending."""
+def release_years(indicator: str, reference: str | Path | None = None) -> list[tuple[str | None, int]]:
+    """Return the ``(release, year)`` pairs the extract has for an indicator.
+
+    Returns:
+        Pairs ordered by release, newest first (``None``, the series without a release
+        split, last), then year ascending. A pair may still lack some countries' values.
+
+    Raises:
+        ReferenceDataError: the extract is missing or invalid.
+    """
     keys = [(r, y) for (code, r), by_year in _lookup(reference)["values"].items() if code == indicator
             for y in by_year]
     # Python's sort is stable with reverse=True too: years stay ascending within a release.
@@ -432,7 +437,7 @@ def group_shares(groups: tuple[str, ...] = tuple(GROUPS), indicators: tuple[str,
     for group in groups:
         codes = group_members(group, reference)
         for indicator in indicators:
-            for release, year in _release_years(indicator, reference):
+            for release, year in release_years(indicator, reference):
                 try:
                     share = _share(indicator, codes, year, release, reference)
                 except MissingValuesError:
@@ -456,8 +461,8 @@ def member_shares(group: str = "BRICS-9+SAU", indicators: tuple[str, ...] = SHAR
     Returns:
         Tidy frame, one row per member, indicator, release and year in which every member
         and the World have a value: ``group, iso3, country`` (short name), ``status``
-        (``member`` or ``invited``, on 1 January 2024), ``cohort`` (int64: 1 members by
-        2023, 2 joined 1 January 2024, 3 invited, never confirmed), ``indicator_code,
+        (on 1 January 2024: ``member``, ``invited`` or ``not a member``), ``cohort`` (int64:
+        1 members by 2023, 2 joined 1 January 2024, 3 any other), ``indicator_code,
         measure, unit, release`` (str), ``year`` (int64), ``value`` (float64, in ``unit``),
         ``share_pct`` (float64, percent of the World aggregate). Ordered by indicator,
         release (newest first), year, then cohort and, within it, the member's share
@@ -470,10 +475,12 @@ def member_shares(group: str = "BRICS-9+SAU", indicators: tuple[str, ...] = SHAR
     names = short_names(reference)
     first = set(brics_members(GROUPS["BRICS-5"][0], reference=reference))
     second = set(brics_members(GROUPS["BRICS-9"][0], reference=reference))
+    invited = set(brics_members(GROUPS["BRICS-9"][0], statuses=("invited",), reference=reference))
     cohort = {c: 1 if c in first else 2 if c in second else 3 for c in codes}
+    status = {c: "member" if cohort[c] < 3 else "invited" if c in invited else "not a member" for c in codes}
     rows = []
     for indicator in indicators:
-        for release, year in _release_years(indicator, reference):
+        for release, year in release_years(indicator, reference):
             try:
                 values, _ = _values(indicator, codes + [WORLD], year, release, reference)
             except MissingValuesError:
@@ -481,7 +488,7 @@ def member_shares(group: str = "BRICS-9+SAU", indicators: tuple[str, ...] = SHAR
             world = values.loc[WORLD]
             for code in codes:
                 rows.append((group if isinstance(group, str) else " ".join(codes), code, names.get(code, code),
-                             "member" if cohort[code] < 3 else "invited", cohort[code], indicator,
+                             status[code], cohort[code], indicator,
                              INDICATORS[indicator].measure, INDICATORS[indicator].unit, release, year,
                              float(values.loc[code]), float(values.loc[code] / world * 100)))
     columns = ["group", "iso3", "country", "status", "cohort", "indicator_code", "measure", "unit", "release",

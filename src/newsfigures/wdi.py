@@ -53,7 +53,14 @@ class RawFile:
     source: str
 
 
-def _read_csv_strings(path: Path, what: str, **kwargs) -> pd.DataFrame:
+def read_csv_strings(path: Path, what: str, **kwargs) -> pd.DataFrame:
+    """Read a CSV file as strings (UTF-8, a byte-order mark allowed; empty cells are ``""``
+    unless ``na_values`` says otherwise); ``kwargs`` go to :func:`pandas.read_csv`.
+
+    Raises:
+        ReferenceDataError: the file is missing, a directory, not UTF-8, empty or not CSV;
+            the message names the file and says what it should hold (``what``).
+    """
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **kwargs)
     except FileNotFoundError:
@@ -90,7 +97,7 @@ def read_manifest(path: str | Path) -> list[RawFile]:
         ReferenceDataError: the file is missing or malformed (names the row and column).
     """
     path = Path(path)
-    frame = _read_csv_strings(path, "the list of raw files")
+    frame = read_csv_strings(path, "the list of raw files")
     _require_columns(frame, ["release", "indicator_code", "format", "path", "source"], path, "list of raw files")
     rows = []
     for i, r in frame.iterrows():
@@ -127,7 +134,7 @@ def read_scope(path: str | Path) -> pd.DataFrame:
             letters, a duplicate code, or no ``WLD`` row.
     """
     path = Path(path)
-    frame = _read_csv_strings(path, "the list of areas the extract keeps")
+    frame = read_csv_strings(path, "the list of areas the extract keeps")
     _require_columns(frame, ["iso3", "name"], path, "list of areas")
     frame = frame.assign(line=frame.index + 2)
     bad = frame[~frame["iso3"].str.fullmatch(r"[A-Z]{3}")]
@@ -193,7 +200,7 @@ def read_long(path: str | Path) -> pd.DataFrame:
             value is not a number, or a country has two rows for one year (names the row).
     """
     path = Path(path)
-    frame = _read_csv_strings(path, "a long WDI table")
+    frame = read_csv_strings(path, "a long WDI table")
     columns = ["Country Name", "Country Code", "Year", "Value"]
     _require_columns(frame, columns, path, "long WDI table")
     return _long_frame(frame, path, frame.index.to_series() + 2, "Country Code", "Country Name", "Year", "Value")
@@ -228,7 +235,7 @@ def read_bulk(path: str | Path, indicator_code: str) -> tuple[pd.DataFrame, str]
         raise ReferenceDataError(f"{path}, row 1: not a World Bank bulk download (expected 'Data Source' and "
                                  "'Last Updated Date' in its first four lines)")
     last_updated = meta["Last Updated Date"].strip()
-    frame = _read_csv_strings(path, "a World Bank bulk download", skiprows=4)
+    frame = read_csv_strings(path, "a World Bank bulk download", skiprows=4)
     _require_columns(frame, ["Country Name", "Country Code", "Indicator Code"], path, "bulk download")
     lines = frame.index.to_series() + 6
     other = frame["Indicator Code"].str.strip() != indicator_code
@@ -256,7 +263,7 @@ def read_ddf(path: str | Path, indicator_code: str) -> pd.DataFrame:
             column (``ms_mil_totl_p1`` for MS.MIL.TOTL.P1), or a value is not a number.
     """
     path = Path(path)
-    frame = _read_csv_strings(path, "DDF datapoints")
+    frame = read_csv_strings(path, "DDF datapoints")
     column = indicator_code.lower().replace(".", "_")
     _require_columns(frame, ["geo", "time", column], path, f"DDF datapoints file for {indicator_code}")
     return _long_frame(frame, path, frame.index.to_series() + 2, "geo", None, "time", column)
