@@ -50,3 +50,18 @@ def write_sheet(tmp_path: Path, edit) -> Path:
     path = tmp_path / "figures.csv"
     path.write_text(edited, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The raw World Bank files: ../shared/reference/raw or $NEWSFIGURES_RAW.
+
+    They are never committed. Where they are absent the test is skipped, except under
+    CI=true, where their absence is a failure.
+    """
+    path = Path(os.environ.get("NEWSFIGURES_RAW") or ROOT.parent / "shared" / "reference" / "raw")
+    if not path.is_dir():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"raw World Bank files not found at {path} (required under CI=true)")
+        pytest.skip(f"raw World Bank files not found at {path}; set NEWSFIGURES_RAW to run this test")
+    return path

@@ -37,7 +37,7 @@ class Project:
         self.sheet = root / "figures.csv"
         shutil.copy(paths.SHEET, self.sheet)
         self.reference = root / "reference"
-        self.reference.mkdir()
+        shutil.copytree(paths.REFERENCE_DIR, self.reference)
         self.out = root / "reports"
         self.data_out = root / "processed"
         self.cache = root / "cache"

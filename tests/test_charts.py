@@ -109,3 +109,77 @@ def test_force_chart_handles_other_qualifiers():
     })
     fig = force_sizes_chart(frame, source="Source: test")
     assert "nearly 12,000" in _texts(fig) and "10,000 to 12,000" in _texts(fig)
+
+
+# --- reference charts -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reference_inputs(figures):
+    from newsfigures.factcheck import article_marks, fact_check
+    from newsfigures.reference import armed_forces_comparison, group_shares, member_shares
+
+    return {
+        "marks": article_marks(figures),
+        "check": fact_check(figures),
+        "breakdown": member_shares(),
+        "shares": group_shares(),
+        "forces": armed_forces_comparison(figures),
+    }
+
+
+def test_breakdown_chart_stacks_members_to_the_group_share(reference_inputs):
+    from newsfigures.charts import brics_breakdown_chart
+    from newsfigures.reference import share_of_world
+
+    fig = brics_breakdown_chart(reference_inputs["breakdown"], reference_inputs["marks"])
+    ax = fig.axes[0]
+    bars = _bars(ax)
+    assert len(bars) == 3 * 10  # three measures, ten countries each
+    by_row = {}
+    for b in bars:
+        by_row.setdefault(round(b.get_y() + b.get_height() / 2), []).append(b)
+    population = sorted(by_row[0], key=lambda b: b.get_x())
+    assert sum(b.get_width() for b in population) == pytest.approx(
+        share_of_world("SP.POP.TOTL", "BRICS-9+SAU", 2024), abs=1e-9)
+    # China and India come first and are the bulk of the population share.
+    assert population[0].get_width() + population[1].get_width() > 0.75 * sum(b.get_width() for b in population)
+    text = _texts(fig)
+    for words in ("China", "India", "article 41.1%", "article 37.3%", "BRICS-5 40.3%", "2024",
+                  "World Bank, World Development Indicators (release 2026-07-01), CC BY 4.0"):
+        assert words in text, words
+    assert "China" in alt_text(fig) and "41.1%" in alt_text(fig)
+
+
+def test_share_lines_chart_has_a_panel_per_measure_and_the_article_lines(reference_inputs):
+    from newsfigures.charts import brics_share_lines_chart
+
+    fig = brics_share_lines_chart(reference_inputs["shares"], reference_inputs["marks"], reference_inputs["check"])
+    assert len(fig.axes) == 3
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == ["Population", "GDP at purchasing power parity", "GDP at market exchange rates"]
+    horizontal = [l.get_ydata()[0] for l in fig.axes[0].get_lines() if list(l.get_ydata()) == [l.get_ydata()[0]] * 2
+                  and l.get_xdata()[0] == 0]
+    assert 41.1 in horizontal
+    # Six lines per panel: three groups in two releases.
+    series = [l for l in fig.axes[1].get_lines() if len(l.get_xdata()) > 2]
+    assert len(series) == 6
+    text = _texts(fig)
+    for words in ("BRICS-5", "BRICS-9", "BRICS-9+SAU", "article 37.3%", "WDI release 2024-06-28",
+                  "closest to the article"):
+        assert words in text, words
+    assert "BRICS-9+SAU 2024, 37.51%" in alt_text(fig)
+
+
+def test_armed_forces_chart_puts_counts_beside_the_quoted_figures(reference_inputs):
+    from newsfigures.charts import armed_forces_chart
+
+    fig = armed_forces_chart(reference_inputs["forces"])
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    squares = [l for l in ax.get_lines() if l.get_marker() == "s"]
+    assert sorted(l.get_xdata()[0] for l in squares) == [298_000, 569_000, 1_395_000, 1_454_000, 1_469_000, 2_535_000]
+    text = _texts(fig)
+    for words in ("North Korea", "Ukraine", "1,469,000", "at least 3,000", "million-strong", "2020",
+                  "MS.MIL.TOTL.P1 from IISS"):
+        assert words in text, words
+    assert "North Korea 1,469,000 (2020)" in alt_text(fig)

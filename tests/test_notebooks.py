@@ -15,7 +15,7 @@ NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 def test_there_are_report_notebooks():
     names = [p.name for p in NOTEBOOKS]
-    assert "01_force_sizes.ipynb" in names and "02_brics_shares.ipynb" in names
+    assert {"01_force_sizes.ipynb", "02_brics_shares.ipynb", "03_context.ipynb"} <= set(names)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

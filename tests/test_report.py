@@ -11,13 +11,17 @@ from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 
+NOTEBOOKS = ["01_force_sizes.ipynb", "02_brics_shares.ipynb", "03_context.ipynb", "04_extraction.ipynb"]
+#: Charts each notebook shows (the extraction section is tables only).
+IMAGES = {"01_force_sizes.ipynb": 1, "02_brics_shares.ipynb": 1, "03_context.ipynb": 3, "04_extraction.ipynb": 0}
+
 
 def test_build_writes_report_notebooks_and_tables(built):
     assert built.html.is_file() and built.pdf.is_file()
-    notebooks = ["01_force_sizes.ipynb", "02_brics_shares.ipynb", "04_extraction.ipynb"]
-    assert sorted(p.name for p in built.notebooks) == notebooks
-    assert sorted(built.executed) == notebooks
-    assert {p.name for p in built.tables} >= {"figures.csv", "force_sizes.csv", "brics_shares.csv"}
+    assert sorted(p.name for p in built.notebooks) == NOTEBOOKS
+    assert sorted(built.executed) == NOTEBOOKS
+    assert {p.name for p in built.tables} >= {"figures.csv", "force_sizes.csv", "brics_shares.csv", "fact_check.csv",
+                                              "fact_check.parquet", "datapackage.json"}
 
 
 def test_notebooks_were_executed_with_the_injected_sheet(built):
@@ -28,17 +32,16 @@ def test_notebooks_were_executed_with_the_injected_sheet(built):
         assert not any(o.output_type == "error" for c in code for o in c.outputs)
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert len(injected) == 1 and "figures.csv" in injected[0].source
+        if path.name == "03_context.ipynb":
+            assert "data/reference" in injected[0].source
         images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
-        if path.name == "04_extraction.ipynb":  # tables only, no chart
-            assert images == []
-            continue
-        assert len(images) == 1 and images[0].metadata["image/png"]["alt"]
+        assert len(images) == IMAGES[path.name] and all(i.metadata["image/png"]["alt"] for i in images)
 
 
-def test_html_embeds_both_charts_and_no_code(built):
+def test_html_embeds_every_chart_and_no_code(built):
     html = built.html.read_text(encoding="utf-8")
     images = re.findall(r"<img\b[^>]*>", html)
-    assert len(images) == 2
+    assert len(images) == sum(IMAGES.values())
     for tag in images:
         assert 'src="data:image/png;base64,' in tag
         assert re.search(r'alt="[^"]{40,}"', tag)
@@ -47,14 +50,16 @@ def test_html_embeds_both_charts_and_no_code(built):
     assert "<script" not in html
     assert not re.search(r"""(src|href)\s*=\s*["']?https?://(?!www\.nbcnews\.com)""", html)
     assert not re.search(r"@import|url\(\s*['\"]?https?:", html)
-    for words in ("at least 3,000", "41.1%", "37.3%", "NBC News", "24 October 2024"):
+    for words in ("at least 3,000", "41.1%", "37.3%", "NBC News", "24 October 2024",
+                  "World Bank, World Development Indicators", "CC BY 4.0", "do not rest on the same membership"):
         assert words in html
 
 
 def test_pdf_has_the_figures_in_its_text(built):
     reader = PdfReader(built.pdf)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    for figure in ("3,000", "41.1", "37.3", "hundreds of thousands", "million-strong"):
+    for figure in ("3,000", "41.1", "37.3", "hundreds of thousands", "million-strong",
+                   "BRICS-9+SAU", "41.10%", "37.51%", "1,469,000"):
         assert figure in text, figure
     assert "\u201c" in text  # curly quotes survive into the PDF
     assert len(reader.pages) >= 2
@@ -63,12 +68,14 @@ def test_pdf_has_the_figures_in_its_text(built):
 
 
 def test_processed_tables_hold_the_figures(built):
-    tables = {p.stem: p for p in built.tables}
+    tables = {p.stem: p for p in built.tables if p.suffix == ".csv"}
     figures = pd.read_csv(tables["figures"])
     assert figures.set_index("figure_id").loc["nk_troops_sent", "lower"] == 3000
     shares = pd.read_csv(tables["brics_shares"])
     assert sorted(shares["value"]) == [37.3, 41.1]
     assert "3000," in tables["force_sizes"].read_text()  # integers without a trailing .0
+    check = pd.read_csv(tables["fact_check"])
+    assert check.groupby("figure_id")["closest"].sum().eq(1).all()
 
 
 def test_extraction_section_sets_the_text_beside_the_sheet(built, article_text):

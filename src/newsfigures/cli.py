@@ -1,9 +1,10 @@
 """Command line: ``python -m newsfigures COMMAND``.
 
 Commands:
-  build   execute the notebooks and render reports/report.html and report.pdf
-  extract list the figures quoted in an article's text as a tidy table (CSV or JSON)
-  check   reconcile a figure sheet with an article's text; exit 1 when they differ
+  build      execute the notebooks and render reports/report.html and report.pdf
+  reference  rebuild data/reference/wdi_extract.csv from raw World Bank files
+  extract    list the figures quoted in an article's text as a tidy table (CSV or JSON)
+  check      reconcile a figure sheet with an article's text; exit 1 when they differ
 
 Errors caused by input (a bad sheet, a failing notebook, a missing file) print one
 line on stderr and exit with status 1; usage errors exit with status 2.
@@ -24,6 +25,18 @@ def _build(args: argparse.Namespace) -> int:
 
     build(args.sheet, args.out, args.data_out, reference=args.reference, article=args.article,
           notebooks_dir=args.notebooks, jobs=args.jobs, timeout=args.timeout, quiet=args.quiet, force=args.force)
+    return 0
+
+
+def _reference(args: argparse.Namespace) -> int:
+    from .wdi import refresh_extract
+
+    path, extract, written = refresh_extract(args.raw_dir, args.out, since=args.since)
+    if not args.quiet:
+        releases = sorted(extract["release"].dropna().unique(), reverse=True)
+        state = "wrote" if written else "unchanged:"
+        print(f"{state} {path} ({len(extract)} values; releases {', '.join(releases)}; "
+              f"{extract['indicator_code'].nunique()} indicators; {extract['iso3'].nunique()} areas)", file=sys.stderr)
     return 0
 
 
@@ -87,6 +100,19 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=_build)
+
+    r = commands.add_parser("reference", help="rebuild the World Bank reference extract from raw WDI files",
+                            description="Read raw World Bank WDI files (bulk API_<code>_DS2_*.csv downloads, long "
+                                        "'Country Name, Country Code, Year, Value' tables, open-numbers DDF "
+                                        "datapoints) listed in <out>/raw_files.csv, keep the areas in "
+                                        "<out>/countries.csv, and write <out>/wdi_extract.csv. On any error the "
+                                        "existing extract is left as it was.")
+    r.add_argument("--from", dest="raw_dir", type=Path, required=True, metavar="DIR",
+                   help="folder of raw files; raw_files.csv paths are relative to it (e.g. ../shared/reference/raw)")
+    r.add_argument("--out", type=Path, help="reference folder (default: data/reference/)")
+    r.add_argument("--since", type=int, default=2015, help="first year kept (default: 2015)")
+    r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    r.set_defaults(func=_reference)
 
     e = commands.add_parser("extract", help="list the figures quoted in an article's text",
                             description="Extract every figure quoted in a plain-text article (UTF-8) as "

@@ -72,6 +72,16 @@ def show_text(text: str) -> None:
     _display({"text/html": f'<p class="nf-finding">{html.escape(text)}</p>', "text/plain": text})
 
 
+def show_list(items: list[str]) -> None:
+    """Display generated sentences as an escaped HTML bulleted list (one item each).
+
+    Like :func:`show_text`, the text is shown exactly, with no Markdown or maths
+    interpretation.
+    """
+    body = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    _display({"text/html": f'<ul class="nf-finding">{body}</ul>', "text/plain": "\n".join(f"- {i}" for i in items)})
+
+
 def provenance_table(figures: pd.DataFrame) -> pd.DataFrame:
     """Return a reader-facing provenance table of figures.
 

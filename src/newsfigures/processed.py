@@ -1,17 +1,79 @@
 """The processed tidy tables the build writes to ``data/processed/`` for reuse outside Python.
 
-Each table is a function of the inputs (the figure sheet, reference data); the build
-writes them as CSV with stable formatting, so the same inputs give byte-identical files.
+Each table is a function of the inputs (the figure sheet, the reference folder); the
+build writes each as CSV and as Parquet, with stable formatting, so the same inputs give
+byte-identical files, plus a Frictionless ``datapackage.json`` describing them all
+(types, units, descriptions, sources, licences; see :mod:`newsfigures.catalog`).
+
+The ``load_*`` functions return the same tables computed from the inputs, without a
+build; they are also available as ``newsfigures.load_*``.
 """
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from .fileio import write_atomic
 from .figures import brics_shares, force_sizes, load_figures
+
+#: Formats written for every table, besides ``datapackage.json``.
+FORMATS = ("csv", "parquet")
+PACKAGE = "datapackage.json"
+
+
+def _wdi_extract(figures, reference):
+    from .reference import load_extract
+
+    return load_extract(reference)
+
+
+def _brics_membership(figures, reference):
+    from .reference import load_membership
+
+    return load_membership(reference)
+
+
+def _brics_group_shares(figures, reference):
+    from .reference import group_shares
+
+    return group_shares(reference=reference)
+
+
+def _brics_member_shares(figures, reference):
+    from .reference import member_shares
+
+    return member_shares(reference=reference)
+
+
+def _armed_forces(figures, reference):
+    from .reference import armed_forces
+
+    return armed_forces(reference=reference)
+
+
+def _fact_check(figures, reference):
+    from .factcheck import fact_check
+
+    return fact_check(figures, reference)
+
+
+#: Table name -> function of (validated figure sheet, reference folder), in writing order.
+BUILDERS: dict[str, Callable[[pd.DataFrame, str | Path | None], pd.DataFrame]] = {
+    "figures": lambda figures, reference: figures,
+    "force_sizes": lambda figures, reference: force_sizes(figures),
+    "brics_shares": lambda figures, reference: brics_shares(figures),
+    "wdi_extract": _wdi_extract,
+    "brics_membership": _brics_membership,
+    "brics_group_shares": _brics_group_shares,
+    "brics_member_shares": _brics_member_shares,
+    "armed_forces": _armed_forces,
+    "fact_check": _fact_check,
+}
 
 
 def tables(sheet: str | Path | None = None, reference: str | Path | None = None) -> dict[str, pd.DataFrame]:
@@ -19,21 +81,21 @@ def tables(sheet: str | Path | None = None, reference: str | Path | None = None)
 
     Args:
         sheet: figure sheet CSV; default ``data/article/figures.csv``.
-        reference: reference data folder; default ``data/reference/`` (not read yet).
+        reference: reference data folder; default ``data/reference/``.
 
     Returns:
-        ``{name: dataframe}``: ``figures`` (the validated sheet), ``force_sizes`` and
-        ``brics_shares`` (its views), columns as in :data:`newsfigures.figures.COLUMNS`.
+        ``{name: dataframe}`` in :data:`BUILDERS` order: ``figures`` (the validated sheet),
+        ``force_sizes`` and ``brics_shares`` (its views), ``wdi_extract``,
+        ``brics_membership``, ``brics_group_shares``, ``brics_member_shares``,
+        ``armed_forces`` and ``fact_check``; columns as documented by the ``load_*``
+        function of each name and in :data:`newsfigures.catalog.TABLES`.
 
     Raises:
         FigureSheetError: the sheet is invalid.
+        ReferenceDataError: the reference data is missing or invalid.
     """
     figures = load_figures(sheet)
-    return {
-        "figures": figures,
-        "force_sizes": force_sizes(figures),
-        "brics_shares": brics_shares(figures),
-    }
+    return {name: build(figures, reference) for name, build in BUILDERS.items()}
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -43,21 +105,157 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8")
 
 
+def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """Serialise a table as Parquet (zstd), byte-identical for identical frames.
+
+    No index is stored. Date columns (datetime64; the processed tables hold dates only)
+    are written as Parquet dates (``date32``), which Arrow, R and DuckDB read as dates;
+    pandas reads them as ``datetime.date`` objects. Other dtypes read back as written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, column in enumerate(table.schema):
+        if pa.types.is_timestamp(column.type):
+            table = table.set_column(i, column.name, table.column(i).cast(pa.date32()))
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd", compression_level=9)
+    return buffer.getvalue()
+
+
+def package_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
+    """Serialise the Data Package descriptor of ``frames`` (see :mod:`newsfigures.catalog`)."""
+    from .catalog import package_descriptor
+
+    text = json.dumps(package_descriptor(frames, FORMATS), indent=2, ensure_ascii=False) + "\n"
+    return text.encode("utf-8")
+
+
 def write_tables(out_dir: str | Path, sheet: str | Path | None = None,
                  reference: str | Path | None = None) -> list[Path]:
-    """Write every processed table to ``out_dir`` as ``<name>.csv``, atomically.
+    """Write every processed table to ``out_dir`` as ``<name>.csv`` and ``<name>.parquet``,
+    and ``datapackage.json`` describing them, each file atomically.
 
     Returns:
-        The paths of the tables, in :func:`tables` order. Unchanged files are not rewritten.
+        The paths written: for each table (in :func:`tables` order) its CSV then its
+        Parquet file, then ``datapackage.json``. Unchanged files are not rewritten.
 
     Raises:
-        FigureSheetError: the sheet is invalid (nothing is written).
+        FigureSheetError, ReferenceDataError: an input is invalid (nothing is written).
     """
     out_dir = Path(out_dir)
     computed = tables(sheet, reference)  # compute everything first: a bad input writes nothing
-    written = []
+    payloads: dict[Path, bytes] = {}
     for name, frame in computed.items():
-        path = out_dir / f"{name}.csv"
-        write_atomic(path, to_csv_bytes(frame))
-        written.append(path)
-    return written
+        payloads[out_dir / f"{name}.csv"] = to_csv_bytes(frame)
+        payloads[out_dir / f"{name}.parquet"] = to_parquet_bytes(frame)
+    payloads[out_dir / PACKAGE] = package_bytes(computed)
+    for path, data in payloads.items():
+        write_atomic(path, data)
+    return list(payloads)
+
+
+def _load(name: str, sheet, reference) -> pd.DataFrame:
+    return BUILDERS[name](load_figures(sheet), reference)
+
+
+def load_force_sizes(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``force_sizes`` table: the sheet's force-size figures, smallest first
+    (columns as :func:`newsfigures.figures.load_figures`).
+
+    Raises:
+        FigureSheetError: the sheet is invalid or has no force-size figures.
+    """
+    return _load("force_sizes", sheet, reference)
+
+
+def load_brics_shares(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``brics_shares`` table: the sheet's BRICS share figures, unit percent
+    (columns as :func:`newsfigures.figures.load_figures`).
+
+    Raises:
+        FigureSheetError: the sheet is invalid or has no BRICS share figures.
+    """
+    return _load("brics_shares", sheet, reference)
+
+
+def load_wdi_extract(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``wdi_extract`` table: the WDI reference extract, columns ``release,
+    iso3, country, indicator_code, method, source`` str, ``year`` int64, ``value`` float64
+    (see :func:`newsfigures.reference.load_extract`). Source: World Bank, WDI (CC BY 4.0).
+
+    Raises:
+        ReferenceDataError: the extract is missing or invalid.
+    """
+    return _load("wdi_extract", sheet, reference)
+
+
+def load_brics_membership(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``brics_membership`` table: ``iso3, country, status, source`` str,
+    ``from, to`` datetime64[ns] (see :func:`newsfigures.reference.load_membership`).
+
+    Raises:
+        ReferenceDataError: the membership file is missing or invalid.
+    """
+    return _load("brics_membership", sheet, reference)
+
+
+def load_brics_group_shares(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``brics_group_shares`` table: ``group, group_label, members,
+    indicator_code, measure, release`` str, ``year`` int64, ``share_pct`` float64 (percent
+    of world), for BRICS-5, BRICS-9 and BRICS-9+SAU (see
+    :func:`newsfigures.reference.group_shares`). Source: World Bank, WDI (CC BY 4.0).
+
+    Raises:
+        ReferenceDataError: the reference data is missing or invalid.
+    """
+    return _load("brics_group_shares", sheet, reference)
+
+
+def load_brics_member_shares(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``brics_member_shares`` table: each member's value and share of world
+    for BRICS-9 plus Saudi Arabia (see :func:`newsfigures.reference.member_shares`).
+    Source: World Bank, WDI (CC BY 4.0).
+
+    Raises:
+        ReferenceDataError: the reference data is missing or invalid.
+    """
+    return _load("brics_member_shares", sheet, reference)
+
+
+def load_armed_forces(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``armed_forces`` table: ``iso3, country`` str, ``year`` int64,
+    ``personnel`` float64 (people), ``latest`` bool, for every area of the extract with
+    data (see :func:`newsfigures.reference.armed_forces`). Source: World Bank, WDI (IISS).
+
+    Raises:
+        ReferenceDataError: the reference data is missing or invalid.
+    """
+    return _load("armed_forces", sheet, reference)
+
+
+def load_fact_check(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
+    """Return the ``fact_check`` table: each checkable figure recomputed under every
+    definition, columns as :data:`newsfigures.factcheck.COLUMNS` (see
+    :func:`newsfigures.factcheck.fact_check`). Sources: World Bank, WDI; the article.
+
+    Raises:
+        FigureSheetError: the sheet is invalid.
+        ReferenceDataError: the reference data is missing or invalid.
+    """
+    return _load("fact_check", sheet, reference)
+
+
+#: ``newsfigures.load_<name>`` for every table (``load_figures`` is the sheet loader itself).
+LOADERS: dict[str, Callable[..., pd.DataFrame]] = {
+    "figures": load_figures,
+    "force_sizes": load_force_sizes,
+    "brics_shares": load_brics_shares,
+    "wdi_extract": load_wdi_extract,
+    "brics_membership": load_brics_membership,
+    "brics_group_shares": load_brics_group_shares,
+    "brics_member_shares": load_brics_member_shares,
+    "armed_forces": load_armed_forces,
+    "fact_check": load_fact_check,
+}

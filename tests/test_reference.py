@@ -1,0 +1,326 @@
+"""Reference data: shares of world recomputed independently from the raw World Bank files,
+BRICS membership by date, the ``reference`` command and its errors."""
+
+from __future__ import annotations
+
+import glob
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from newsfigures import paths
+from newsfigures.errors import ReferenceDataError
+from newsfigures.reference import (
+    MissingValuesError,
+    brics_members,
+    group_members,
+    group_total,
+    load_extract,
+    releases,
+    share_of_world,
+)
+from newsfigures.wdi import build_extract, extract_csv_bytes, refresh_extract
+
+# Membership lists written out here, not read from brics_membership.csv, so that the
+# tests check the membership data as well as the arithmetic.
+BRICS_5 = ["BRA", "RUS", "IND", "CHN", "ZAF"]
+BRICS_9 = BRICS_5 + ["EGY", "ETH", "IRN", "ARE"]
+BRICS_9_SAU = BRICS_9 + ["SAU"]
+GROUPS = {"BRICS-5": BRICS_5, "BRICS-9": BRICS_9, "BRICS-9+SAU": BRICS_9_SAU}
+LATEST, OLDER = "2026-07-01", "2024-06-28"
+TOLERANCE_PP = 0.01
+
+
+# --- independent recomputation from the raw files (plain pandas, no newsfigures code) ---
+
+def _long(raw: Path, relative: str) -> pd.DataFrame:
+    frame = pd.read_csv(raw / relative)
+    return frame.pivot(index="Country Code", columns="Year", values="Value")
+
+
+def _bulk(raw: Path, code: str) -> pd.DataFrame:
+    folder = raw / "relatoscondatos__data_global/data/source/worldbank"
+    (path,) = glob.glob(str(folder / f"API_{code}_DS2_*/API_{code}_DS2_*.csv"))
+    frame = pd.read_csv(path, skiprows=4).set_index("Country Code")
+    years = [c for c in frame.columns if c.isdigit()]
+    return frame[years].rename(columns=int)
+
+
+@pytest.fixture(scope="module")
+def raw_tables(raw_dir):
+    """{(release, indicator): wide frame, countries x years}, read straight from the raw files."""
+    a = "datasets__world-development-indicators/indicators/"
+    latest = {code: _long(raw_dir, f"{a}{code.lower()}/data.csv")
+              for code in ("SP.POP.TOTL", "NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.PCAP.PP.CD")}
+    older = {code: _bulk(raw_dir, code) for code in ("NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.PCAP.PP.CD")}
+    older["SP.POP.TOTL"] = _long(raw_dir, "datasets__population/10de5a54/data/population.csv")
+    tables = {}
+    for release, t in ((LATEST, latest), (OLDER, older)):
+        tables[(release, "SP.POP.TOTL")] = t["SP.POP.TOTL"]
+        tables[(release, "NY.GDP.MKTP.CD")] = t["NY.GDP.MKTP.CD"]
+        # PPP total = PPP per person x the population the World Bank divided by (GDP / GDP per person).
+        tables[(release, "NY.GDP.MKTP.PP.CD")] = t["NY.GDP.PCAP.PP.CD"] * t["NY.GDP.MKTP.CD"] / t["NY.GDP.PCAP.CD"]
+    return tables
+
+
+def _expected(raw_tables, release, indicator, members, year) -> float:
+    table = raw_tables[(release, indicator)]
+    return float(table.loc[members, year].sum() / table.loc["WLD", year] * 100)
+
+
+@pytest.mark.parametrize("release, years", [(LATEST, range(2015, 2025)), (OLDER, range(2015, 2024))])
+@pytest.mark.parametrize("indicator", ["SP.POP.TOTL", "NY.GDP.MKTP.PP.CD", "NY.GDP.MKTP.CD"])
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_shares_match_an_independent_recomputation_from_the_raw_files(raw_tables, group, indicator, release, years):
+    for year in years:
+        expected = _expected(raw_tables, release, indicator, GROUPS[group], year)
+        assert share_of_world(indicator, group, year, release) == pytest.approx(expected, abs=TOLERANCE_PP), year
+        assert share_of_world(indicator, GROUPS[group], year, release) == pytest.approx(expected, abs=TOLERANCE_PP)
+
+
+def test_the_article_population_share_is_brics_5_in_2020(raw_tables):
+    expected = _expected(raw_tables, LATEST, "SP.POP.TOTL", BRICS_5, 2020)
+    assert round(expected, 1) == 41.1
+    assert share_of_world("SP.POP.TOTL", "BRICS-5", 2020) == pytest.approx(expected, abs=TOLERANCE_PP)
+
+
+def test_latest_release_is_the_default(raw_tables):
+    assert releases() == [LATEST, OLDER]
+    expected = _expected(raw_tables, LATEST, "NY.GDP.MKTP.PP.CD", BRICS_9_SAU, 2024)
+    assert share_of_world("NY.GDP.MKTP.PP.CD", "BRICS-9+SAU", 2024) == pytest.approx(expected, abs=TOLERANCE_PP)
+    assert share_of_world("NY.GDP.MKTP.PP.CD", "BRICS-9+SAU", 2024) == pytest.approx(37.51, abs=0.01)
+
+
+def test_committed_extract_is_rebuilt_byte_for_byte_from_the_raw_files(raw_dir):
+    extract = build_extract(raw_dir)
+    assert extract_csv_bytes(extract) == (paths.REFERENCE_DIR / "wdi_extract.csv").read_bytes(), \
+        "data/reference/wdi_extract.csv is stale: run python -m newsfigures reference --from ../shared/reference/raw"
+
+
+def test_derived_world_ppp_agrees_with_the_published_world_series(raw_dir):
+    # open-numbers keeps WDI's published World NY.GDP.MKTP.PP.CD from a release between the
+    # two; PPP benchmark revisions move World totals by about 1% between releases.
+    published = pd.read_csv(raw_dir / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints/"
+                            "ddf--datapoints--ny_gdp_mktp_pp_cd--by--global--time.csv").set_index("time")
+    extract = load_extract()
+    for release, tolerance, years in ((LATEST, 0.02, range(2015, 2025)), (OLDER, 0.015, range(2015, 2024))):
+        world = extract[(extract["release"] == release) & (extract["iso3"] == "WLD")
+                        & (extract["indicator_code"] == "NY.GDP.MKTP.PP.CD")].set_index("year")["value"]
+        assert list(world.index) == list(years)
+        for year in years:
+            assert world[year] == pytest.approx(published.at[year, "ny_gdp_mktp_pp_cd"], rel=tolerance), (release, year)
+
+
+def test_older_release_population_is_the_one_its_gdp_per_person_divides_by(raw_dir, raw_tables):
+    implied = _bulk(raw_dir, "NY.GDP.MKTP.CD") / _bulk(raw_dir, "NY.GDP.PCAP.CD")
+    population = raw_tables[(OLDER, "SP.POP.TOTL")]
+    for year in range(2015, 2024):
+        assert population.at["WLD", year] == pytest.approx(implied.at["WLD", year], rel=1e-6)
+        assert population.at["CHN", year] == pytest.approx(implied.at["CHN", year], rel=1e-6)
+
+
+# --- the extract itself -----------------------------------------------------------------
+
+def test_extract_holds_what_the_report_needs():
+    extract = load_extract()
+    assert list(extract.columns)[:6] == ["release", "iso3", "country", "indicator_code", "year", "value"]
+    assert extract["year"].min() == 2015
+    assert set(extract["indicator_code"]) == {"SP.POP.TOTL", "NY.GDP.MKTP.PP.CD", "NY.GDP.MKTP.CD", "MS.MIL.TOTL.P1"}
+    for code in BRICS_9_SAU + ["IDN", "PRK", "KOR", "UKR", "USA", "WLD"]:
+        assert code in set(extract["iso3"]), code
+    military = extract[extract["indicator_code"] == "MS.MIL.TOTL.P1"]
+    assert military["release"].isna().all() and military["year"].max() == 2020
+    prk = military[(military["iso3"] == "PRK") & (military["year"] == 2020)]["value"]
+    assert prk.tolist() == [1_469_000]
+    assert not extract.duplicated(["release", "iso3", "indicator_code", "year"]).any()
+    assert (paths.REFERENCE_DIR / "wdi_extract.csv").stat().st_size < 300_000
+
+
+def test_sources_file_states_licence_attribution_and_commits():
+    text = " ".join((paths.REFERENCE_DIR / "SOURCES.md").read_text(encoding="utf-8").split())
+    for words in ("CC BY 4.0", "World Bank, World Development Indicators", LATEST, OLDER,
+                  "4ebec5a2273f531ba238a34dbe440394dc5a6c4b", "1473f4e537c117922502981b703d3346d4f00a20",
+                  "10de5a5406b369abb7ffbaafe18c79d7ced1d2c5", "01a34e8b54d76160a61b0325d74254e22db06b93",
+                  "SP.POP.TOTL", "NY.GDP.MKTP.PP.CD", "NY.GDP.MKTP.CD", "MS.MIL.TOTL.P1", "no release split"):
+        assert words in text, words
+
+
+# --- membership by date -----------------------------------------------------------------
+
+def test_membership_by_date():
+    assert brics_members("2023-12-31") == BRICS_5
+    assert brics_members("2024-01-01") == BRICS_9
+    assert "SAU" not in brics_members("2026-01-01")
+    assert "SAU" in brics_members("2024-06-01", statuses=("invited",))
+    assert "IDN" not in brics_members("2024-12-31") and "IDN" in brics_members("2025-01-06")
+    assert "ARG" not in brics_members("2024-01-01", statuses=("member", "invited"))
+    assert len(brics_members("2025-07-01", statuses=("partner",))) == 10
+    assert group_members("BRICS-9+SAU") == BRICS_9_SAU
+    assert group_members("BRICS@2025-02-01") == BRICS_9 + ["IDN"]
+
+
+def test_share_of_a_list_is_the_sum_of_its_parts():
+    both = share_of_world("SP.POP.TOTL", ["CHN", "IND"], 2023)
+    assert both == pytest.approx(share_of_world("SP.POP.TOTL", ["CHN"], 2023)
+                                 + share_of_world("SP.POP.TOTL", ["IND"], 2023))
+    assert 30 < both < 40
+    assert group_total("MS.MIL.TOTL.P1", ["PRK"], 2020) == 1_469_000
+
+
+# --- errors -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: share_of_world("SP.POP.TOTL", ["FRA"], 2020), "unknown ISO3 code 'FRA'"),
+    (lambda: share_of_world("SP.POP.TOTL", ["bra"], 2020), "not an ISO 3166 alpha-3 code"),
+    (lambda: share_of_world("SP.POP.TOTL", ["WLD"], 2020), "World aggregate"),
+    (lambda: share_of_world("SP.POP.TOTL", [], 2020), "no members given"),
+    (lambda: share_of_world("NY.GDP.PCAP.CD", "BRICS-5", 2020), "unknown indicator 'NY.GDP.PCAP.CD'"),
+    (lambda: share_of_world("SP.POP.TOTL", "BRICS-5", 2020, "2025-01-01"), "unknown release '2025-01-01'"),
+    (lambda: share_of_world("SP.POP.TOTL", "BRICS-7", 2020), "unknown group 'BRICS-7'"),
+    (lambda: share_of_world("MS.MIL.TOTL.P1", ["PRK"], 2020, OLDER), "without a release split"),
+    (lambda: brics_members("someday"), "is not a date"),
+])
+def test_bad_requests_raise_clear_errors(call, message):
+    with pytest.raises(ReferenceDataError, match=message.replace("(", r"\(").replace("+", r"\+")):
+        call()
+
+
+def test_missing_values_name_the_countries():
+    with pytest.raises(MissingValuesError) as info:
+        share_of_world("NY.GDP.MKTP.CD", ["CHN", "PRK", "CUB"], 2023)
+    assert info.value.missing == ["PRK", "CUB"]
+    assert "North Korea (PRK)" in str(info.value) and "Cuba (CUB)" in str(info.value)
+    with pytest.raises(MissingValuesError, match=r"for 2025 .*it has 2015-2024.*World \(WLD\)"):
+        share_of_world("NY.GDP.MKTP.PP.CD", "BRICS-5", 2025)
+
+
+def test_a_corrupt_extract_names_the_row(tmp_path):
+    folder = tmp_path / "reference"
+    shutil.copytree(paths.REFERENCE_DIR, folder)
+    lines = (folder / "wdi_extract.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",published,", ",guessed,")
+    (folder / "wdi_extract.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ReferenceDataError, match=r"wdi_extract.csv, row 4, column 'method': 'guessed'"):
+        load_extract(folder)
+
+
+# --- the reference command --------------------------------------------------------------
+
+def _mini_raw(root: Path) -> Path:
+    """A tiny raw folder in the real layouts: two countries and the World, 2015-2016."""
+    a = root / "datasets__world-development-indicators/indicators"
+    rows = {"SP.POP.TOTL": (10, 30, 100), "NY.GDP.MKTP.CD": (50, 150, 1000), "NY.GDP.PCAP.CD": (5, 6, 10),
+            "NY.GDP.PCAP.PP.CD": (8, 9, 12)}
+    for code, (aaa, bbb, wld) in rows.items():
+        folder = a / code.lower()
+        folder.mkdir(parents=True)
+        body = ["Country Name,Country Code,Year,Value"]
+        for year in (2015, 2016):
+            body += [f"Aland,AAA,{year},{aaa}", f"Beeland,BBB,{year},{bbb}", f"World,WLD,{year},{wld}"]
+        (folder / "data.csv").write_text("\n".join(body) + "\n")
+    b = root / "relatoscondatos__data_global/data/source/worldbank"
+    for code, (aaa, bbb, wld) in rows.items():
+        if code == "SP.POP.TOTL":
+            continue
+        folder = b / f"API_{code}_DS2_en_csv_v2_1"
+        folder.mkdir(parents=True)
+        text = ('\ufeff"Data Source","World Development Indicators",\n\n"Last Updated Date","2024-06-28",\n\n'
+                f'"Country Name","Country Code","Indicator Name","Indicator Code","2015","2016",\n'
+                f'"Aland","AAA","x","{code}","{aaa}","{aaa}",\n"Beeland","BBB","x","{code}","{bbb}","",\n'
+                f'"World","WLD","x","{code}","{wld}","{wld}",\n')
+        (folder / f"API_{code}_DS2_en_csv_v2_1.csv").write_text(text, encoding="utf-8")
+    pop = root / "datasets__population/10de5a54/data"
+    pop.mkdir(parents=True)
+    (pop / "population.csv").write_text("Country Name,Country Code,Year,Value\r\nAland,AAA,2015,10\r\n"
+                                        "Beeland,BBB,2015,30\r\nWorld,WLD,2015,100\r\n")
+    ddf = root / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints"
+    ddf.mkdir(parents=True)
+    (ddf / "ddf--datapoints--ms_mil_totl_p1--by--geo--time.csv").write_text(
+        "geo,time,ms_mil_totl_p1\naaa,2015,1000\nbbb,2015,2000\n")
+    return root
+
+
+@pytest.fixture
+def mini(tmp_path):
+    raw = _mini_raw(tmp_path / "raw")
+    out = tmp_path / "reference"
+    out.mkdir()
+    shutil.copy(paths.REFERENCE_DIR / "raw_files.csv", out / "raw_files.csv")
+    (out / "countries.csv").write_text("iso3,name,why\nAAA,Aland,test\nBBB,Beeland,test\nWLD,World,test\n")
+    return raw, out
+
+
+def _run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "newsfigures", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd)
+
+
+def test_reference_command_builds_the_extract_and_derives_ppp(mini):
+    raw, out = mini
+    done = _run("reference", "--from", raw, "--out", out)
+    assert done.returncode == 0, done.stderr
+    extract = pd.read_csv(out / "wdi_extract.csv", keep_default_na=False, na_values=[""])
+    ppp = extract[(extract["indicator_code"] == "NY.GDP.MKTP.PP.CD")].set_index(["release", "iso3", "year"])["value"]
+    # PPP total = PPP per person x GDP / GDP per person: Aland 8 x 50 / 5, the World 12 x 1000 / 10.
+    assert ppp[(LATEST, "AAA", 2015)] == pytest.approx(80)
+    assert ppp[(LATEST, "WLD", 2016)] == pytest.approx(1200)
+    assert ppp[(OLDER, "BBB", 2015)] == pytest.approx(9 * 150 / 6)
+    assert (OLDER, "BBB", 2016) not in ppp.index  # an empty cell in a bulk file is a missing value
+    assert set(extract.loc[extract["indicator_code"] == "MS.MIL.TOTL.P1", "release"].isna()) == {True}
+    assert share_of_world("SP.POP.TOTL", ["AAA", "BBB"], 2015, OLDER, reference=out) == pytest.approx(40)
+    assert "wrote" in done.stderr
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda raw: (raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv").unlink(),
+     r"sp\.pop\.totl/data\.csv: no file matches"),
+    (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/ny.gdp.mktp.cd/data.csv",
+                        "Beeland,BBB,2016,150", "Beeland,BBB,2016,lots"),
+     r"ny\.gdp\.mktp\.cd/data\.csv, row 6, column 'Value': 'lots' is not a number"),
+    (lambda raw: _break(raw / "relatoscondatos__data_global/data/source/worldbank/API_NY.GDP.PCAP.CD_DS2_en_csv_v2_1/"
+                              "API_NY.GDP.PCAP.CD_DS2_en_csv_v2_1.csv", "2024-06-28", "2024-09-19"),
+     r"API_NY\.GDP\.PCAP\.CD_DS2_en_csv_v2_1\.csv, row 3: Last Updated Date '2024-09-19' differs"),
+    (lambda raw: _break(raw / "relatoscondatos__data_global/data/source/worldbank/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1/"
+                              "API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv", '"Beeland","BBB","x","NY.GDP.MKTP.CD"',
+                        '"Beeland","BBB","x","NY.GDP.MKTP.KD"'),
+     r"API_NY\.GDP\.MKTP\.CD_DS2_en_csv_v2_1\.csv, row 7, column 'Indicator Code'"),
+    (lambda raw: _break(raw / "datasets__population/10de5a54/data/population.csv", "World,WLD", "Welt,WWW"),
+     r"population\.csv: has no WLD \(World\) rows"),
+    (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
+                        "Country Code", "Code"), r"sp\.pop\.totl/data\.csv: missing column 'Country Code'"),
+])
+def test_reference_command_fails_in_one_line_and_keeps_the_old_extract(mini, damage, message):
+    raw, out = mini
+    refresh_extract(raw, out)
+    before = (out / "wdi_extract.csv").read_bytes()
+    damage(raw)
+    done = _run("reference", "--from", raw, "--out", out)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert pd.Series([done.stderr]).str.contains(message).all(), done.stderr
+    assert (out / "wdi_extract.csv").read_bytes() == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no temporary files left
+
+
+def test_reference_command_rejects_an_area_in_no_file(mini):
+    raw, out = mini
+    (out / "countries.csv").write_text("iso3,name,why\nAAA,Aland,test\nZZZ,Nowhere,test\nWLD,World,test\n")
+    done = _run("reference", "--from", raw, "--out", out)
+    assert done.returncode == 1 and "countries.csv, row 3: ZZZ is in none of the raw files" in done.stderr
+
+
+def test_refresh_is_idempotent(mini):
+    raw, out = mini
+    first = refresh_extract(raw, out)
+    second = refresh_extract(raw, out)
+    assert first[2] is True and second[2] is False
