@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.text import Annotation
 
-from newsfigures.charts import alt_text, brics_shares_chart, force_sizes_chart, png_bytes
+from newsfigures.charts import STYLE, alt_text, brics_shares_chart, force_sizes_chart, png_bytes
 from newsfigures.figures import brics_shares, force_sizes, load_figures
 
 
@@ -183,3 +183,33 @@ def test_armed_forces_chart_puts_counts_beside_the_quoted_figures(reference_inpu
                   "MS.MIL.TOTL.P1 from IISS"):
         assert words in text, words
     assert "North Korea 1,469,000 (2020)" in alt_text(fig)
+
+
+def _every_chart(figures, reference_inputs) -> dict[str, Figure]:
+    from newsfigures.charts import armed_forces_chart, brics_breakdown_chart, brics_share_lines_chart
+
+    r = reference_inputs
+    return {
+        "force sizes": force_sizes_chart(force_sizes(figures)),
+        "brics shares": brics_shares_chart(brics_shares(figures)),
+        "breakdown": brics_breakdown_chart(r["breakdown"], r["marks"]),
+        "share lines": brics_share_lines_chart(r["shares"], r["marks"], r["check"]),
+        "armed forces": armed_forces_chart(r["forces"]),
+    }
+
+
+def test_no_chart_text_is_cut_off(figures, reference_inputs):
+    """Every label, tick, legend entry and source line lies inside the saved image."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for name, fig in _every_chart(figures, reference_inputs).items():
+        with matplotlib.style.context(STYLE):
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)
+            width, height = fig.bbox.width, fig.bbox.height
+            for text in fig.findobj(matplotlib.text.Text):
+                if not (text.get_visible() and text.get_text().strip()):
+                    continue
+                box = text.get_window_extent(renderer)
+                inside = box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5
+                assert inside, f"{name}: {text.get_text()!r} is cut off ({box} outside {width}x{height})"

@@ -312,7 +312,7 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
 
         started = time.perf_counter()
         result.tables = write(data_out, sheet, reference)
-        progress("tables", f"{_show(data_out)} ({len(result.tables)} CSV files)", time.perf_counter() - started)
+        progress("tables", f"{_show(data_out)} ({len(result.tables)} files)", time.perf_counter() - started)
 
     def background() -> None:
         write_tables()

@@ -90,7 +90,7 @@ def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
 
 
 def _frame(n_rows: int, title: str, subtitle: str, source: str, *, bottom_in: float = _BOTTOM_IN,
-           right: float = 0.96) -> tuple[Figure, "mpl.axes.Axes"]:
+           right: float = 0.93) -> tuple[Figure, "mpl.axes.Axes"]:
     height = _TOP_IN + _ROW_IN * n_rows + bottom_in
     fig = Figure(figsize=(8, height))
     ax = fig.add_subplot()
@@ -155,7 +155,7 @@ def _draw_quoted(ax, y: float, r) -> tuple[str, str, float]:
                 hatch="////", edgecolor=BLUE, linewidth=0)
         ax.plot([r.lower, r.upper], [y, y], "|", color=BLUE, ms=14, mew=1.5)
         if isinstance(r.surface, str) and r.surface:
-            label = f"\u201c{r.surface}\u201d: {label}"
+            label = f"\u201c{r.surface}\u201d\n{label}"
         return "range", label, r.lower
     if r.qualifier in ("at_least", "more_than"):
         ax.annotate("", xy=(r.lower * 5, y), xytext=(r.lower, y),
@@ -228,11 +228,12 @@ def force_sizes_chart(forces: pd.DataFrame, *, title: str | None = None, source:
         kinds.add(kind)
         ax.annotate(_plain(label), (anchor, y), xytext=(0, -15), textcoords="offset points",
                     ha="left", va="top", fontsize=9.5, color="#222222")
-        described.append(f"{r.measure}: {label}" + (f" ({r.attribution})" if isinstance(r.attribution, str) else ""))
+        described.append(f"{r.measure}: " + label.replace("\n", ": ")
+                         + (f" ({r.attribution})" if isinstance(r.attribution, str) else ""))
 
     legend = _quoted_legend()
     handles = [legend[k] for k in legend if k in kinds]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.3, 0.33 / fig.get_figheight()),
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.33 / fig.get_figheight()),
                ncol=min(len(handles), 3), handlelength=2.2)
     setattr(fig, _ALT_ATTR, "Chart on a logarithmic scale of force sizes quoted in the article. " + "; ".join(described) + ".")
     return fig
