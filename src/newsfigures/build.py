@@ -316,11 +316,11 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
 
     def background() -> None:
         write_tables()
-        # The kernels are busy now and this process is idle: import the renderers here
-        # so that rendering starts at once when the last notebook is done.
+        # The kernels are busy now and this process is idle: warm the renderers here
+        # so that rendering starts at full speed when the last notebook is done.
         from . import render
 
-        render.preload()
+        render.warm_up()
 
     executed_dir = result.html.parent / "notebooks"
     store = cache / "executed"
@@ -337,6 +337,14 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
 
     if jobs_to_run:
         failures: list[str] = []
+        # Longest first, so that the slowest notebook does not start last on a free core:
+        # by the last run time recorded here, else by size (bigger notebooks do more).
+        timings_path = cache / "timings.json"
+        try:
+            timings = json.loads(timings_path.read_text())
+        except (OSError, ValueError):
+            timings = {}
+        jobs_to_run.sort(key=lambda job: (-timings.get(job.name, 0.0), -job.path.stat().st_size, job.name))
 
         def done(res) -> None:
             data = nbformat.writes(res.notebook).encode("utf-8") if res.notebook is not None else b""
@@ -349,6 +357,7 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
             write_atomic(store / f"{keys[res.job.name]}.ipynb", data)
             texts[res.job.name] = data
             result.executed.append(res.job.name)
+            timings[res.job.name] = round(res.seconds, 3)
             progress("execute", res.job.name, res.seconds)
 
         workers = min(jobs or default_workers(), default_workers())
@@ -360,6 +369,7 @@ def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_h
         except (TimeoutError, asyncio.TimeoutError):
             raise BuildError(f"the build passed its time limit of {timeout:.0f} s while executing "
                              "notebooks; kernels were stopped and the previous report is unchanged") from None
+        write_atomic(timings_path, json.dumps(timings, indent=1, sort_keys=True))
         if failures:
             raise BuildError("; ".join(failures) + "; the previous report is unchanged")
     else:

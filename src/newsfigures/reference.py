@@ -345,7 +345,7 @@ def _series(indicator: str, release: str | None, reference) -> tuple[dict[int, d
 
 
 def _values(indicator: str, codes: list[str], year: int, release: str | None,
-            reference) -> tuple[pd.Series, str | None]:
+            reference) -> tuple[dict[str, float], str | None]:
     by_year, release = _series(indicator, release, reference)
     at = by_year.get(int(year), {})
     missing = [c for c in codes if c not in at]
@@ -356,7 +356,9 @@ def _values(indicator: str, codes: list[str], year: int, release: str | None,
         span = f"; it has {years[0]}-{years[-1]}" if years else ""
         listed = ", ".join(f"{names.get(c, c)} ({c})" for c in missing)
         raise MissingValuesError(f"no {indicator} value for {year} ({which}{span}) for: {listed}", missing)
-    return pd.Series({c: at[c] for c in codes}, dtype="float64"), release
+    # A plain dict: the fact check and the share tables ask for hundreds of these, and a
+    # pandas Series per call would cost more than the arithmetic.
+    return {c: at[c] for c in codes}, release
 
 
 def share_of_world(indicator: str, members, year: int, release: str | None = None, *,
@@ -385,7 +387,7 @@ def share_of_world(indicator: str, members, year: int, release: str | None = Non
 
 def _share(indicator: str, codes: list[str], year: int, release: str | None, reference) -> float:
     values, _ = _values(indicator, codes + [WORLD], year, release, reference)
-    return float(values.loc[codes].sum() / values.loc[WORLD] * 100)
+    return sum(values[c] for c in codes) / values[WORLD] * 100
 
 
 def group_total(indicator: str, members, year: int, release: str | None = None, *,
@@ -398,7 +400,7 @@ def group_total(indicator: str, members, year: int, release: str | None = None, 
     """
     codes = group_members(members, reference)
     values, _ = _values(indicator, codes, year, release, reference)
-    return float(values.sum())
+    return float(sum(values.values()))
 
 
 def release_years(indicator: str, reference: str | Path | None = None) -> list[tuple[str | None, int]]:
@@ -485,12 +487,12 @@ def member_shares(group: str = "BRICS-9+SAU", indicators: tuple[str, ...] = SHAR
                 values, _ = _values(indicator, codes + [WORLD], year, release, reference)
             except MissingValuesError:
                 continue
-            world = values.loc[WORLD]
+            world = values[WORLD]
             for code in codes:
                 rows.append((group if isinstance(group, str) else " ".join(codes), code, names.get(code, code),
                              status[code], cohort[code], indicator,
                              INDICATORS[indicator].measure, INDICATORS[indicator].unit, release, year,
-                             float(values.loc[code]), float(values.loc[code] / world * 100)))
+                             values[code], values[code] / world * 100))
     columns = ["group", "iso3", "country", "status", "cohort", "indicator_code", "measure", "unit", "release",
                "year", "value", "share_pct"]
     frame = pd.DataFrame(rows, columns=columns)

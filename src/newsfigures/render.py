@@ -9,6 +9,7 @@ pins the page size (A4) and the fonts (the DejaVu faces shipped inside matplotli
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -78,24 +79,6 @@ def render_html(notebook) -> str:
     return body
 
 
-def _font_faces() -> str:
-    import matplotlib
-
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    faces = [
-        ("NF Sans", "DejaVuSans.ttf", "normal", "normal"),
-        ("NF Sans", "DejaVuSans-Bold.ttf", "bold", "normal"),
-        ("NF Sans", "DejaVuSans-Oblique.ttf", "normal", "italic"),
-        ("NF Sans", "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
-        ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
-    ]
-    return "\n".join(
-        f'@font-face {{ font-family: "{family}"; src: url("{(fonts / file).as_uri()}"); '
-        f"font-weight: {weight}; font-style: {style}; }}"
-        for family, file, weight, style in faces
-    )
-
-
 def _offline_fetcher(allowed_dirs: list[Path]):
     """A WeasyPrint URL fetcher that serves data: URIs and files under ``allowed_dirs``.
 
@@ -118,18 +101,66 @@ def _offline_fetcher(allowed_dirs: list[Path]):
     return OfflineFetcher(allowed_protocols={"data", "file"})
 
 
-def preload() -> None:
-    """Import nbconvert and WeasyPrint (about a second) ahead of rendering, e.g. in a
-    thread while notebooks execute."""
+def _fonts_dir() -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def _font_faces() -> str:
+    faces = [
+        ("NF Sans", "DejaVuSans.ttf", "normal", "normal"),
+        ("NF Sans", "DejaVuSans-Bold.ttf", "bold", "normal"),
+        ("NF Sans", "DejaVuSans-Oblique.ttf", "normal", "italic"),
+        ("NF Sans", "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
+        ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
+    ]
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; src: url("{(_fonts_dir() / file).as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for family, file, weight, style in faces
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _print_setup():
+    """WeasyPrint, its URL fetcher, font configuration and parsed print stylesheets.
+
+    Made once per process and shared by every render, so fonts are loaded and the
+    stylesheets parsed once (the first PDF of a process otherwise costs twice the next).
+    """
+    import logging
     import warnings
 
-    # WeasyPrint warns at import that a future release will need a system library;
-    # that is for whoever upgrades the pin, not for someone building a report.
-    import nbconvert  # noqa: F401
-
     with warnings.catch_warnings():
+        # WeasyPrint warns at import that a future release will need a system library;
+        # that is for whoever upgrades the pin, not for someone building a report.
         warnings.filterwarnings("ignore", message=".*HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint  # noqa: F401
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+    # WeasyPrint logs every CSS property of JupyterLab's theme it does not support;
+    # none of them matters for print, and they would bury the build's own messages.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = _offline_fetcher([_fonts_dir()])
+    fonts = FontConfiguration()
+    stylesheets = [
+        weasyprint.CSS(string=_font_faces(), url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
+    ]
+    return weasyprint, fetcher, fonts, stylesheets
+
+
+def warm_up() -> None:
+    """Import nbconvert and WeasyPrint, compile the report template and parse the print
+    stylesheets, so that rendering starts warm. The build calls it in a thread while
+    notebooks execute. (A trial PDF would warm WeasyPrint further but costs the kernels
+    more CPU than it saves.)"""
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell("warm-up")
+    render_html(combine([nbformat.v4.new_notebook(cells=[cell])], {"title": "warm-up"}))
+    _print_setup()
 
 
 def render_pdf(html: str, title: str = "Report") -> bytes:
@@ -149,22 +180,11 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     Raises:
         BuildError: WeasyPrint failed.
     """
-    import logging
-
-    import matplotlib
-
-    preload()  # WeasyPrint's import warning is filtered there
-    from weasyprint import CSS, HTML
-
-    # WeasyPrint logs every CSS property of JupyterLab's theme it does not support;
-    # none of them matters for print, and they would bury the build's own messages.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    fetcher = _offline_fetcher([fonts])
-    stylesheets = [CSS(string=_font_faces(), url_fetcher=fetcher), CSS(filename=str(PRINT_CSS))]
+    weasyprint, fetcher, fonts, stylesheets = _print_setup()
     html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
     try:
-        document = HTML(string=html, url_fetcher=fetcher, base_url=str(fonts)).render(stylesheets=stylesheets)
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=str(_fonts_dir())).render(
+            stylesheets=stylesheets, font_config=fonts)
         document.metadata.title = title
         document.metadata.created = None
         document.metadata.modified = None
