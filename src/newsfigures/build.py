@@ -290,125 +290,208 @@ def build(
                 result.up_to_date = True
                 progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
                 return result
-            _build_stale(result, manifest, sources, keys, parameters, tables_key, common["code"], sheet, reference, data_out,
+            plan = _Plan(sources, keys, parameters, tables_key, common["code"], sheet, reference, data_out,
                          notebooks_dir, cache, jobs, deadline, timeout, force, progress)
+            _build_stale(plan, result, manifest)
     return result
 
 
-def _build_stale(result, manifest, sources, keys, parameters, tables_key, code_hash, sheet, reference, data_out,
-                 notebooks_dir, cache, jobs, deadline, timeout, force, progress) -> None:
-    import nbformat
+@dataclass
+class _Plan:
+    """Everything a stale build needs to know, worked out by :func:`build`."""
 
-    from .execute import Job, default_workers, execute_all
+    sources: list[Path]
+    keys: dict[str, str]
+    parameters: dict[str, dict]
+    tables_key: str
+    code_hash: str
+    sheet: Path
+    reference: Path
+    data_out: Path
+    notebooks_dir: Path
+    cache: Path
+    jobs: int | None
+    deadline: float
+    timeout: float
+    force: bool
+    progress: _Progress
 
-    tables_fresh = (not force and manifest.get("tables_key") == tables_key
+    def remaining(self) -> float:
+        return max(1.0, self.deadline - time.monotonic())
+
+
+# One-cell jobs run on a warm kernel, where pandas is loaded already: checking the sheet
+# before the notebooks use it, and writing the processed tables while the report renders.
+_CHECK_SHEET = "from newsfigures.figures import load_figures\nload_figures({sheet!r})"
+_WRITE_TABLES = ("import json\nfrom newsfigures.processed import write_tables\n"
+                 "print(json.dumps([str(p) for p in write_tables({data_out!r}, {sheet!r}, {reference!r})]))")
+
+
+def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
+    from .execute import Job
+
+    tables_fresh = (not plan.force and manifest.get("tables_key") == plan.tables_key
                     and all(Path(p).exists() for p in manifest.get("tables", [None])))
-
-    def write_tables() -> None:
-        if tables_fresh:
-            result.tables = [Path(p) for p in manifest.get("tables")]
-            return
-        from .processed import write_tables as write
-
-        started = time.perf_counter()
-        result.tables = write(data_out, sheet, reference)
-        progress("tables", f"{_show(data_out)} ({len(result.tables)} files)", time.perf_counter() - started)
-
-    def background() -> None:
-        write_tables()
-        # The kernels are busy now and this process is idle: warm the renderers here
-        # so that rendering starts at full speed when the last notebook is done.
-        from . import render
-
-        render.warm_up()
-
-    executed_dir = result.html.parent / "notebooks"
-    store = cache / "executed"
-    jobs_to_run, texts = [], {}
-    for path in sources:
-        cached = store / f"{keys[path.name]}.ipynb"
-        if not force and cached.exists():
+    if tables_fresh:
+        result.tables = [Path(p) for p in manifest.get("tables")]
+    store = plan.cache / "executed"
+    texts: dict[str, bytes] = {}
+    jobs = []
+    for path in plan.sources:
+        cached = store / f"{plan.keys[path.name]}.ipynb"
+        if not plan.force and cached.exists():
             texts[path.name] = cached.read_bytes()
             os.utime(cached)  # pruning keeps the most recently used entries
             result.reused.append(path.name)
-            progress("reuse", f"{path.name} (unchanged)")
+            plan.progress("reuse", f"{path.name} (unchanged)")
         else:
-            jobs_to_run.append(Job(path, parameters[path.name]))
+            jobs.append(Job(path, plan.parameters[path.name]))
 
-    if jobs_to_run:
-        failures: list[str] = []
-        # Longest first, so that the slowest notebook does not start last on a free core:
-        # by the last run time recorded here, else by size (bigger notebooks do more).
-        timings_path = cache / "timings.json"
+    if jobs:
         try:
-            timings = json.loads(timings_path.read_text())
-        except (OSError, ValueError):
-            timings = {}
-        jobs_to_run.sort(key=lambda job: (-timings.get(job.name, 0.0), -job.path.stat().st_size, job.name))
-
-        def done(res) -> None:
-            data = nbformat.writes(res.notebook).encode("utf-8") if res.notebook is not None else b""
-            failed_copy = executed_dir / res.job.path.name.replace(".ipynb", ".failed.ipynb")
-            if res.error:
-                if data:
-                    write_atomic(failed_copy, data)
-                failures.append(f"{res.error} (executed notebook kept at {_show(failed_copy)})")
-                return
-            write_atomic(store / f"{keys[res.job.name]}.ipynb", data)
-            texts[res.job.name] = data
-            result.executed.append(res.job.name)
-            timings[res.job.name] = round(res.seconds, 3)
-            progress("execute", res.job.name, res.seconds)
-
-        workers = min(jobs or default_workers(), default_workers())
-        run = execute_all(jobs_to_run, cwd=notebooks_dir, log_dir=cache, workers=workers,
-                          timeout=max(1.0, deadline - time.monotonic()), on_done=done,
-                          background=background)
-        try:
-            asyncio.run(asyncio.wait_for(run, timeout=max(1.0, deadline - time.monotonic())))
+            # Cells time out at the deadline (nbclient stops them and says which); the outer
+            # limit, a little later, catches a hang anywhere else.
+            staged = asyncio.run(asyncio.wait_for(_run_on_kernels(plan, result, manifest, jobs, texts, tables_fresh),
+                                                  timeout=plan.remaining() + 10))
         except (TimeoutError, asyncio.TimeoutError):
-            raise BuildError(f"the build passed its time limit of {timeout:.0f} s while executing "
-                             "notebooks; kernels were stopped and the previous report is unchanged") from None
-        write_atomic(timings_path, json.dumps(timings, indent=1, sort_keys=True))
-        if failures:
-            raise BuildError("; ".join(failures) + "; the previous report is unchanged")
+            raise BuildError(f"the build passed its time limit of {plan.timeout:.0f} s; kernels were stopped "
+                             "and the previous report is unchanged") from None
     else:
-        write_tables()
+        if not tables_fresh:
+            from .processed import write_tables
 
-    for path in sources:
+            started = time.perf_counter()
+            result.tables = write_tables(plan.data_out, plan.sheet, plan.reference)
+            plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)",
+                          time.perf_counter() - started)
+        staged = _render_if_needed(plan, result, manifest, texts)
+
+    executed_dir = result.html.parent / "notebooks"
+    for path in plan.sources:
         write_atomic(executed_dir / path.name, texts[path.name])
         (executed_dir / path.name.replace(".ipynb", ".failed.ipynb")).unlink(missing_ok=True)
     _prune(store)
+    if staged:
+        commit(staged)
+    else:
+        plan.progress("reuse", f"{result.html.name}, {result.pdf.name} (unchanged)")
+    outputs = [result.html, result.pdf, *result.notebooks, *result.tables]
+    manifest.save(tables_key=plan.tables_key, notebooks=plan.keys, render_key=_render_key(plan, texts),
+                  tables=[str(p) for p in result.tables], outputs=_Manifest.stamp(outputs))
+    plan.progress("done", f"{_show(result.html)}, {result.pdf.name}", time.perf_counter() - plan.progress.start)
 
+
+async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest, jobs: list, texts: dict,
+                          tables_fresh: bool) -> dict:
+    """Execute ``jobs`` on warm kernels, then write the tables on a kernel while this
+    process renders the report; return the staged report files (not yet committed)."""
+    import nbformat
+
+    from . import render
+    from .errors import relay
+    from .execute import Job, KernelPool, default_workers
+
+    # Longest first, so that the slowest notebook does not start last on a free core:
+    # by the last run time recorded here, else by size (bigger notebooks do more).
+    timings_path = plan.cache / "timings.json"
+    try:
+        timings = json.loads(timings_path.read_text())
+    except (OSError, ValueError):
+        timings = {}
+    jobs.sort(key=lambda job: (-timings.get(job.name, 0.0), -job.path.stat().st_size, job.name))
+    check = Job(code=_CHECK_SHEET.format(sheet=str(plan.sheet)), label=f"check {plan.sheet.name}")
+    batch = jobs if tables_fresh else [check, *jobs]
+
+    def done(res) -> None:
+        if not res.error:
+            name = "check" if res.job is check else "execute"
+            plan.progress(name, res.job.path.name if res.job.path else plan.sheet.name, res.seconds)
+
+    loop = asyncio.get_running_loop()
+    workers = min(plan.jobs or default_workers(), default_workers())
+    async with KernelPool(workers, plan.notebooks_dir, plan.cache) as pool:
+        # This process is idle while the kernels work: warm the renderers meanwhile.
+        warm = loop.run_in_executor(None, render.warm_up)
+        results = await pool.run(batch, plan.remaining(), on_done=done)
+        await warm
+        failed = [r for r in results if r.error]
+        for res in results:
+            if res.job is check and res.error:
+                raise relay(res.ename, res.evalue) or BuildError(res.error)
+        executed_dir = result.html.parent / "notebooks"
+        for res in results:
+            if res.job is check:
+                continue
+            data = nbformat.writes(res.notebook).encode("utf-8")
+            if res.error:
+                failed_copy = executed_dir / res.job.path.name.replace(".ipynb", ".failed.ipynb")
+                write_atomic(failed_copy, data)
+                continue
+            write_atomic(plan.cache / "executed" / f"{plan.keys[res.job.name]}.ipynb", data)
+            texts[res.job.name] = data
+            result.executed.append(res.job.name)
+            timings[res.job.name] = round(res.seconds, 3)
+        write_atomic(timings_path, json.dumps(timings, indent=1, sort_keys=True))
+        if failed:
+            kept = "; ".join(f"{r.error} (executed notebook kept at "
+                             f"{_show(executed_dir / r.job.path.name.replace('.ipynb', '.failed.ipynb'))})"
+                             for r in failed)
+            raise BuildError(f"{kept}; the previous report is unchanged")
+
+        tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
+        if not tables_fresh:
+            write = Job(code=_WRITE_TABLES.format(data_out=str(plan.data_out), sheet=str(plan.sheet),
+                                                  reference=str(plan.reference)), label="tables")
+            tasks.append(pool.run([write], plan.remaining()))
+        staged, *tables = await asyncio.gather(*tasks, return_exceptions=True)
+        for outcome in (staged, *tables):
+            if isinstance(outcome, BaseException):
+                _discard_staged(staged)
+                raise outcome
+        if tables:
+            (res,) = tables[0]
+            if res.error:
+                _discard_staged(staged)
+                raise relay(res.ename, res.evalue) or BuildError(res.error)
+            result.tables = [Path(p) for p in json.loads(res.stdout())]
+            plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", res.seconds)
+        return staged
+
+
+def _discard_staged(staged) -> None:
+    if isinstance(staged, dict):
+        discard(staged)
+
+
+def _render_key(plan: _Plan, texts: dict) -> str:
     # The report depends on the executed notebooks, not on why they were executed: a
     # re-run that reproduces the same outputs does not re-render. The code hash covers
     # the template and stylesheets; the sheet's hash is printed in the title block.
-    render_key = _digest([hashlib.sha256(texts[p.name]).hexdigest() for p in sources],
-                         code_hash, _file_or_tree_hash(paths.ARTICLE_METADATA), sha256_file(sheet))
-    reports_intact = result.html.exists() and result.pdf.exists()
-    if force or manifest.get("render_key") != render_key or not reports_intact or not manifest.outputs_intact():
-        _render(result, [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in sources],
-                sheet, progress)
-        result.rendered = True
-    else:
-        progress("reuse", f"{result.html.name}, {result.pdf.name} (unchanged)")
-
-    outputs = [result.html, result.pdf, *result.notebooks, *result.tables]
-    manifest.save(tables_key=tables_key, notebooks=keys, render_key=render_key,
-                  tables=[str(p) for p in result.tables], outputs=_Manifest.stamp(outputs))
-    progress("done", f"{_show(result.html)}, {result.pdf.name}", time.perf_counter() - progress.start)
+    return _digest([hashlib.sha256(texts[p.name]).hexdigest() for p in plan.sources],
+                   plan.code_hash, _file_or_tree_hash(paths.ARTICLE_METADATA), sha256_file(plan.sheet))
 
 
-def _render(result: BuildResult, notebooks: list, sheet: Path, progress) -> None:
+def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, texts: dict) -> dict:
+    """Render the HTML and PDF into staged temporary files, unless the report is current.
+
+    Returns:
+        ``{target: temporary file}`` to :func:`commit`, or an empty dict.
+    """
+    intact = result.html.exists() and result.pdf.exists() and manifest.outputs_intact()
+    if not plan.force and intact and manifest.get("render_key") == _render_key(plan, texts):
+        return {}
+    import nbformat
+
     from .render import combine, render_html, render_pdf
 
+    notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
     started = time.perf_counter()
-    report = _report_block(sheet)
+    report = _report_block(plan.sheet)
     html = render_html(combine(notebooks, report))
-    progress("render", result.html.name, time.perf_counter() - started)
+    plan.progress("render", result.html.name, time.perf_counter() - started)
     started = time.perf_counter()
     pdf = render_pdf(html, title=report["title"])
-    progress("render", result.pdf.name, time.perf_counter() - started)
+    plan.progress("render", result.pdf.name, time.perf_counter() - started)
     staged = {}
     try:
         staged[result.html] = stage(result.html, html.encode("utf-8"))
@@ -416,7 +499,8 @@ def _render(result: BuildResult, notebooks: list, sheet: Path, progress) -> None
     except BaseException:
         discard(staged)
         raise
-    commit(staged)
+    result.rendered = True
+    return staged
 
 
 def _prune(store: Path) -> None:

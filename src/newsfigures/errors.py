@@ -13,6 +13,34 @@ from pathlib import Path
 class NewsfiguresError(Exception):
     """Base class for errors caused by input data, files or a failed build."""
 
+    @classmethod
+    def relayed(cls, message: str) -> "NewsfiguresError":
+        """Return this kind of error carrying ``message``, for an error raised in a
+        Jupyter kernel and raised again in the build. A relayed error has the message
+        only: its other attributes keep their class defaults."""
+        error = cls.__new__(cls)
+        Exception.__init__(error, message)
+        return error
+
+
+def relay(ename: str | None, evalue: str | None) -> NewsfiguresError | None:
+    """Rebuild a newsfigures error that a kernel reported by class name and message.
+
+    Returns:
+        An instance of the named :class:`NewsfiguresError` subclass (searched among
+        this package's errors), or None when ``ename`` names no such class.
+    """
+    if not ename:
+        return None
+    pending, found = [NewsfiguresError], None
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == ename:
+            found = cls
+            break
+        pending.extend(cls.__subclasses__())
+    return found.relayed(evalue or "") if found else None
+
 
 class FigureSheetError(NewsfiguresError, ValueError):
     """A figure sheet failed validation.
@@ -21,8 +49,13 @@ class FigureSheetError(NewsfiguresError, ValueError):
         path: the sheet's file path (or ``"<dataframe>"`` for an in-memory frame).
         problems: one ``(line, column, message)`` tuple per problem; ``line`` is the
             1-based line number in the CSV file (the header is line 1), ``None`` for
-            problems of the whole sheet such as a missing column.
+            problems of the whole sheet such as a missing column. Empty for an error
+            relayed from a kernel (:meth:`NewsfiguresError.relayed`), whose message
+            still names them.
     """
+
+    path: str = ""
+    problems: list = []
 
     def __init__(self, path: str | Path, problems: list[tuple[int | None, str | None, str]]):
         self.path = str(path)
@@ -42,6 +75,20 @@ class ArticleError(NewsfiguresError, ValueError):
 
 class ReferenceDataError(NewsfiguresError, ValueError):
     """Reference data is missing, malformed, or lacks a requested code, release or year."""
+
+
+class MissingValuesError(ReferenceDataError):
+    """A share or total needs values the extract does not have.
+
+    Attributes:
+        missing: the ISO3 codes without a value (empty when relayed from a kernel).
+    """
+
+    missing: list = []
+
+    def __init__(self, message: str, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
 
 
 class BuildError(NewsfiguresError, RuntimeError):

@@ -1,9 +1,11 @@
 """Execute notebooks with nbclient on a small pool of warm Jupyter kernels.
 
 Kernel start-up (about a second) dominates a short notebook, so each worker starts
-one kernel, warms it by importing newsfigures, and runs notebooks one after another on
-it, clearing the user namespace between them. Workers run in parallel,
-one per core at most. Parameters are injected with papermill's own parameterisation.
+one kernel, warms it by importing newsfigures, and runs jobs one after another on it,
+clearing the user namespace between them. Workers run in parallel, one per core at
+most. A job is a notebook, with parameters injected by papermill's own
+parameterisation, or a single cell of code (the build uses these to check the sheet
+and write the processed tables on a kernel that has pandas loaded already).
 """
 
 from __future__ import annotations
@@ -18,30 +20,49 @@ from pathlib import Path
 
 from .errors import BuildError
 
-# Imported by every worker's kernel before its first notebook, so that the first
-# notebook does not pay for pandas and matplotlib alone.
+# Imported by every worker's kernel before its first job, so that the first notebook
+# does not pay for pandas and matplotlib alone.
 WARM_UP = "import newsfigures.charts, newsfigures.display, newsfigures.figures"
 INJECTED_ID = "injected-parameters"
 
 
 @dataclass
 class Job:
-    """One notebook to execute: its source path and the parameters to inject."""
+    """One thing to execute: a notebook (``path`` and the ``parameters`` to inject) or,
+    when ``code`` is given, that code as a one-cell notebook named ``label``."""
 
-    path: Path
+    path: Path | None = None
     parameters: dict = field(default_factory=dict)
+    code: str | None = None
+    label: str | None = None
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.label or self.path.name
 
 
 @dataclass
 class Result:
+    """What running a :class:`Job` gave.
+
+    Attributes:
+        notebook: the executed nbformat notebook, also when it failed.
+        seconds: wall-clock time of the execution.
+        error: one line naming the job, the cell and the exception; None on success.
+        ename, evalue: the exception's class name and message, when a cell raised.
+    """
+
     job: Job
-    notebook: object | None  # the executed nbformat notebook (also when it failed)
+    notebook: object | None
     seconds: float
     error: str | None = None
+    ename: str | None = None
+    evalue: str | None = None
+
+    def stdout(self) -> str:
+        """The text the job printed to standard output."""
+        return "".join(o.get("text", "") for cell in self.notebook.cells for o in cell.get("outputs", [])
+                       if o.get("output_type") == "stream" and o.get("name") == "stdout")
 
 
 def parameterize(path: Path, parameters: dict):
@@ -74,19 +95,33 @@ def parameterize(path: Path, parameters: dict):
     return nb
 
 
-def _failure(job: Job, nb) -> str:
-    """Describe the first failing cell as 'NAME, cell N: Error: message'."""
+def _notebook_for(job: Job):
+    if job.code is None:
+        return parameterize(job.path, job.parameters)
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(job.code)])
+    nb.cells[0]["id"] = "job"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _failure(job: Job, nb) -> tuple[str, str | None, str | None]:
+    """Describe the first failing cell: ('NAME, cell N: Error: message', ename, evalue)."""
     number = 0
     for cell in nb.cells:
         if cell.get("id") != INJECTED_ID:
             number += 1  # numbered as in the source notebook, without the injected cell
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                return f"{job.name}, cell {number}: {output.get('ename')}: {output.get('evalue')}"
-    return f"{job.name}: execution failed"
+                ename, evalue = output.get("ename"), output.get("evalue")
+                return f"{job.name}, cell {number}: {ename}: {evalue}", ename, evalue
+    return f"{job.name}: execution failed", None, None
 
 
 class _Worker:
+    """One kernel, started once and reused for several jobs."""
+
     def __init__(self, index: int, cwd: Path, log_dir: Path):
         from jupyter_client.manager import AsyncKernelManager
 
@@ -98,14 +133,19 @@ class _Worker:
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log = open(log_dir / f"kernel-{index}.log", "wb")
         self.used = False
+        self.ready: asyncio.Task | None = None
 
     async def start(self) -> None:
         await self.km.start_kernel(cwd=str(self.cwd), stderr=self.log, stdout=self.log)
+        await self._execute(WARM_UP, timeout=120, wait_ready=True)
+
+    async def _execute(self, code: str, timeout: float, wait_ready: bool = False) -> None:
         kc = self.km.client()
         kc.start_channels()
         try:
-            await kc.wait_for_ready(timeout=60)
-            await kc.execute_interactive(WARM_UP, store_history=False, timeout=120, output_hook=lambda msg: None)
+            if wait_ready:
+                await kc.wait_for_ready(timeout=60)
+            await kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
         finally:
             kc.stop_channels()
 
@@ -113,7 +153,7 @@ class _Worker:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-        nb = parameterize(job.path, job.parameters)
+        nb = _notebook_for(job)
         client = NotebookClient(
             nb,
             km=self.km,
@@ -123,14 +163,16 @@ class _Worker:
             resources={"metadata": {"path": str(self.cwd)}},
         )
         started = time.perf_counter()
-        error = None
+        error = ename = evalue = None
         try:
             if self.used:
-                await self._reset()
+                # The shell API, not %reset: the magic adds a full gc.collect() that
+                # costs more than the whole reset.
+                await self._execute("get_ipython().reset(new_session=False)", timeout=30)
             self.used = True
             await client.async_execute()
         except CellExecutionError:
-            error = _failure(job, nb)
+            error, ename, evalue = _failure(job, nb)
         except CellTimeoutError:
             error = f"{job.name}: a cell ran longer than the build's time limit ({timeout:.0f} s)"
         except DeadKernelError as exc:
@@ -140,21 +182,13 @@ class _Worker:
                 client.kc.stop_channels()
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
-        return Result(job, nb, time.perf_counter() - started, error)
-
-    async def _reset(self) -> None:
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            # The shell API, not %reset: the magic adds a full gc.collect() that costs more
-            # than the whole reset.
-            await kc.execute_interactive("get_ipython().reset(new_session=False)", store_history=False,
-                                         timeout=30, output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
+        return Result(job, nb, time.perf_counter() - started, error, ename, evalue)
 
     async def stop(self) -> None:
         try:
+            if self.ready is not None:
+                self.ready.cancel()
+                await asyncio.gather(self.ready, return_exceptions=True)
             if self.km.has_kernel:
                 await self.km.shutdown_kernel(now=True)
         finally:
@@ -167,56 +201,80 @@ class _Worker:
                 pass
 
 
-async def execute_all(jobs: list[Job], *, cwd: Path, log_dir: Path, workers: int, timeout: float,
-                      on_done=None, background=None) -> list[Result]:
-    """Execute ``jobs`` on up to ``workers`` warm kernels, stopping at the first failure.
+class KernelPool:
+    """Up to ``workers`` warm kernels, used as ``async with KernelPool(...) as pool``.
+
+    The kernels start when the block is entered; :meth:`run` hands each job to the first
+    free kernel as soon as that kernel is ready. Leaving the block shuts them all down.
 
     Args:
-        jobs: notebooks to run; independent of each other.
+        workers: number of kernels, at least 1 (the build passes one per core at most).
         cwd: working folder of the kernels (the notebooks folder, for relative paths).
         log_dir: where each kernel's stdout/stderr goes (``kernel-N.log``).
-        workers: number of kernels, at least 1 (the build passes one per core at most).
-        timeout: seconds any one cell may run.
-        on_done: called with each :class:`Result` as it completes.
-        background: a function run in a thread while the kernels start and work, so
-            the caller's own work overlaps with theirs; its exception stops the run.
-
-    Returns:
-        One :class:`Result` per job that ran, in completion order. A failed job's result
-        has ``error`` set; jobs not yet started when one fails are not run.
     """
-    queue: asyncio.Queue[Job] = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
-    pool = [_Worker(i, cwd, log_dir) for i in range(max(1, min(workers, len(jobs))))]
-    results: list[Result] = []
-    failed = asyncio.Event()
 
-    async def work(worker: _Worker) -> None:
-        await worker.start()
-        while not failed.is_set():
+    def __init__(self, workers: int, cwd: Path, log_dir: Path):
+        self.workers = [_Worker(i, cwd, log_dir) for i in range(max(1, workers))]
+
+    async def __aenter__(self) -> "KernelPool":
+        for worker in self.workers:
+            worker.ready = asyncio.ensure_future(worker.start())
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await asyncio.gather(*(w.stop() for w in self.workers), return_exceptions=True)
+
+    async def run(self, jobs: list[Job], timeout: float, on_done=None) -> list[Result]:
+        """Run ``jobs`` (independent of each other), stopping at the first failure.
+
+        Args:
+            jobs: in the order they should start.
+            timeout: seconds any one cell may run.
+            on_done: called with each :class:`Result` as it completes.
+
+        Returns:
+            One :class:`Result` per job that ran, in completion order. When a job fails,
+            jobs not yet started are not run and those running are cancelled.
+        """
+        queue: asyncio.Queue[Job] = asyncio.Queue()
+        for job in jobs:
+            queue.put_nowait(job)
+        results: list[Result] = []
+
+        async def work(worker: _Worker) -> None:
             try:
-                job = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            result = await worker.run(job, timeout)
-            results.append(result)
-            if on_done:
-                on_done(result)
-            if result.error:
-                failed.set()
+                await worker.ready
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # jupyter_client raises several kinds
+                raise BuildError(f"the python3 Jupyter kernel did not start ({type(exc).__name__}: {exc}); "
+                                 "run 'make setup' to install it") from exc
+            while True:
+                try:
+                    job = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                result = await worker.run(job, timeout)
+                results.append(result)
+                if on_done:
+                    on_done(result)
+                if result.error:
+                    raise _Stop
 
-    tasks = [asyncio.ensure_future(work(w)) for w in pool]
-    try:
-        if background:
-            await asyncio.get_running_loop().run_in_executor(None, background)
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await asyncio.gather(*(w.stop() for w in pool), return_exceptions=True)
-    return results
+        tasks = [asyncio.ensure_future(work(w)) for w in self.workers[:max(1, len(jobs))]]
+        try:
+            await asyncio.gather(*tasks)
+        except _Stop:
+            pass
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return results
+
+
+class _Stop(Exception):
+    """A job failed: stop the others."""
 
 
 def default_workers() -> int:

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .errors import ReferenceDataError
+from .errors import MissingValuesError, ReferenceDataError  # noqa: F401 (MissingValuesError is part of this API)
 from .wdi import read_csv_strings
 
 EXTRACT, MEMBERSHIP, COUNTRIES, CHECKS = "wdi_extract.csv", "brics_membership.csv", "countries.csv", "checks.csv"
@@ -71,18 +71,6 @@ GROUP_LABELS = {
     "BRICS-9": "BRICS-9 (members from 2024)",
     "BRICS-9+SAU": "BRICS-9 plus Saudi Arabia (invited)",
 }
-
-
-class MissingValuesError(ReferenceDataError):
-    """A share or total needs values the extract does not have.
-
-    Attributes:
-        missing: the ISO3 codes without a value.
-    """
-
-    def __init__(self, message: str, missing: list[str]):
-        super().__init__(message)
-        self.missing = missing
 
 
 def folder(reference: str | Path | None = None) -> Path:
