@@ -410,7 +410,9 @@ async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest,
     loop = asyncio.get_running_loop()
     workers = min(plan.jobs or default_workers(), default_workers())
     async with KernelPool(workers, plan.notebooks_dir, plan.cache) as pool:
-        # This process is idle while the kernels work: warm the renderers meanwhile.
+        # While the kernels start, parameterise the notebooks (papermill takes half a
+        # second to import); while they work, warm the renderers.
+        await loop.run_in_executor(None, lambda: [job.prepare() for job in jobs])
         warm = loop.run_in_executor(None, render.warm_up)
         results = await pool.run(batch, plan.remaining(), on_done=done)
         await warm

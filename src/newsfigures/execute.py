@@ -35,6 +35,14 @@ class Job:
     parameters: dict = field(default_factory=dict)
     code: str | None = None
     label: str | None = None
+    #: The parameterised notebook, once :meth:`prepare` has made it.
+    notebook: object | None = field(default=None, repr=False)
+
+    def prepare(self) -> None:
+        """Read and parameterise the notebook now (the pool does it otherwise when the
+        job starts). Raises BuildError for an unreadable notebook."""
+        if self.notebook is None:
+            self.notebook = _notebook_for(self)
 
     @property
     def name(self) -> str:
@@ -153,7 +161,8 @@ class _Worker:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-        nb = _notebook_for(job)
+        job.prepare()
+        nb = job.notebook
         client = NotebookClient(
             nb,
             km=self.km,
