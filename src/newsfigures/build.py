@@ -320,9 +320,8 @@ class _Plan:
         return max(1.0, self.deadline - time.monotonic())
 
 
-# One-cell jobs run on a warm kernel, where pandas is loaded already: checking the sheet
-# before the notebooks use it, and writing the processed tables while the report renders.
-_CHECK_SHEET = "from newsfigures.figures import load_figures\nload_figures({sheet!r})"
+# A one-cell job run on a warm kernel, where pandas is loaded already, while this process
+# renders the report.
 _WRITE_TABLES = ("import json\nfrom newsfigures.processed import write_tables\n"
                  "print(json.dumps([str(p) for p in write_tables({data_out!r}, {sheet!r}, {reference!r})]))")
 
@@ -399,13 +398,10 @@ async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest,
     except (OSError, ValueError):
         timings = {}
     jobs.sort(key=lambda job: (-timings.get(job.name, 0.0), -job.path.stat().st_size, job.name))
-    check = Job(code=_CHECK_SHEET.format(sheet=str(plan.sheet)), label=f"check {plan.sheet.name}")
-    batch = jobs if tables_fresh else [check, *jobs]
 
     def done(res) -> None:
         if not res.error:
-            name = "check" if res.job is check else "execute"
-            plan.progress(name, res.job.path.name if res.job.path else plan.sheet.name, res.seconds)
+            plan.progress("execute", res.job.name, res.seconds)
 
     loop = asyncio.get_running_loop()
     workers = min(plan.jobs or default_workers(), default_workers())
@@ -414,16 +410,18 @@ async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest,
         # second to import); while they work, warm the renderers.
         await loop.run_in_executor(None, lambda: [job.prepare() for job in jobs])
         warm = loop.run_in_executor(None, render.warm_up)
-        results = await pool.run(batch, plan.remaining(), on_done=done)
+        results = await pool.run(jobs, plan.remaining(), on_done=done)
         await warm
         failed = [r for r in results if r.error]
-        for res in results:
-            if res.job is check and res.error:
-                raise relay(res.ename, res.evalue) or BuildError(res.error)
+        for res in failed:
+            # Bad input (a sheet, the reference data, the article) fails every notebook
+            # that reads it: report the input's own error, as a build without kernels
+            # would, and keep no failed notebooks, since the notebooks are not at fault.
+            error = relay(res.ename, res.evalue)
+            if error is not None and not isinstance(error, BuildError):
+                raise error
         executed_dir = result.html.parent / "notebooks"
         for res in results:
-            if res.job is check:
-                continue
             data = nbformat.writes(res.notebook).encode("utf-8")
             if res.error:
                 failed_copy = executed_dir / res.job.path.name.replace(".ipynb", ".failed.ipynb")
