@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -47,7 +48,7 @@ class BuildResult:
     Attributes:
         html, pdf: the report files.
         notebooks: the executed notebooks kept beside the report.
-        tables: the processed tables (CSV).
+        tables: the processed tables (CSV and Parquet) and their ``datapackage.json``.
         executed: names of notebooks executed in this build.
         reused: names of notebooks whose executed copy came from the cache.
         rendered: whether the HTML and PDF were rendered again.
@@ -228,6 +229,8 @@ def build(
 
     Raises:
         FigureSheetError: the sheet is missing or invalid (names file, row, column).
+        ReferenceDataError, ArticleError: the reference data or the article text is
+            unusable (raised in a notebook and reported as itself; nothing is written).
         BuildError: a notebook failed (names the notebook, the cell and the exception;
             the executed notebook is kept as ``notebooks/NAME.failed.ipynb``), rendering
             failed, or the time limit passed. The previous report is left untouched.
@@ -280,19 +283,22 @@ def build(
     html_path, pdf_path = out / f"{REPORT_STEM}.html", out / f"{REPORT_STEM}.pdf"
     executed_dir = out / "notebooks"
     result = BuildResult(html=html_path, pdf=pdf_path, notebooks=[executed_dir / p.name for p in sources])
-    lock_names = sorted({_digest(str(out))[:16], _digest(str(data_out))[:16]})
-    with locked(cache / "locks" / f"{lock_names[0]}.lock", lambda: progress("wait", "another build is writing here")):
-        with locked(cache / "locks" / f"{lock_names[-1]}.lock"):
-            manifest = _Manifest(cache / "builds" / f"{_digest(str(out), str(data_out))[:16]}.json")
-            if (not force and manifest.get("tables_key") == tables_key and manifest.get("notebooks") == keys
-                    and manifest.outputs_intact()):
-                result.tables = [Path(p) for p in manifest.get("tables", [])]
-                result.up_to_date = True
-                progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
-                return result
-            plan = _Plan(sources, keys, parameters, tables_key, common["code"], sheet, reference, data_out,
-                         notebooks_dir, cache, jobs, deadline, timeout, force, progress)
-            _build_stale(plan, result, manifest)
+    with contextlib.ExitStack() as held:
+        # One lock per output folder, taken in a fixed order so that two builds sharing
+        # only one folder cannot deadlock.
+        for folder in sorted({str(out), str(data_out)}):
+            held.enter_context(locked(cache / "locks" / f"{_digest(folder)[:16]}.lock",
+                                      lambda: progress("wait", "another build is writing here")))
+        manifest = _Manifest(cache / "builds" / f"{_digest(str(out), str(data_out))[:16]}.json")
+        if (not force and manifest.get("tables_key") == tables_key and manifest.get("notebooks") == keys
+                and manifest.outputs_intact()):
+            result.tables = [Path(p) for p in manifest.get("tables", [])]
+            result.up_to_date = True
+            progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
+            return result
+        plan = _Plan(sources, keys, parameters, tables_key, common["code"], sheet, reference, data_out,
+                     notebooks_dir, cache, jobs, deadline, timeout, force, progress)
+        _build_stale(plan, result, manifest)
     return result
 
 
