@@ -50,12 +50,15 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     """Render a dataframe as an HTML table with every cell and header escaped.
 
     Returns:
-        An HTML ``<table class="nf-table">`` string (no index column); missing values are blank.
+        An HTML ``<table class="nf-table">`` string (no index column), wrapped in a
+        ``<div class="nf-table-block">`` that keeps it and its caption on one printed
+        page; missing values are blank.
     """
     body = frame.to_html(index=False, escape=True, na_rep="", border=0, classes="nf-table")
     if caption:
         body = body.replace(">", f">\n<caption>{html.escape(caption)}</caption>", 1)
-    return body
+    return f'<div class="nf-table-block">\n{body}\n</div>'
+
 
 
 def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
