@@ -7,9 +7,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import nbformat
@@ -43,9 +45,9 @@ class Project:
         self.cache = root / "cache"
 
     def build(self, **kw):
-        args = dict(sheet=self.sheet, reference=self.reference, notebooks_dir=self.notebooks,
-                    cache_dir=self.cache, quiet=True)
-        return build(out=self.out, data_out=self.data_out, **{**args, **kw})
+        args = dict(out=self.out, data_out=self.data_out, sheet=self.sheet, reference=self.reference,
+                    notebooks_dir=self.notebooks, cache_dir=self.cache, quiet=True)
+        return build(**{**args, **kw})
 
     def edit_notebook(self, name: str, source: str, cell_type: str = "markdown") -> None:
         path = self.notebooks / name
@@ -159,6 +161,51 @@ def test_a_failing_notebook_leaves_the_last_report_byte_identical(project):
     assert {k: v[0] for k, v in project.snapshot().items() if "report." in k} == before
     project.build()
     assert not failed.exists()  # a successful run clears the failed copy
+
+
+def test_one_failing_notebook_is_one_failure_and_changes_no_tables(project):
+    tables = {p: p.read_bytes() for p in sorted(project.data_out.iterdir())}
+    sheet, original = project.sheet.read_text(), (project.notebooks / TWO[1]).read_bytes()
+    try:
+        project.sheet.write_text(sheet.replace("the West", "Western governments"))
+        # Fail at once, while the other notebook is still running on the other kernel.
+        nb = nbformat.read(project.notebooks / TWO[1], as_version=4)
+        nb.cells.insert(0, nbformat.v4.new_code_cell("raise ValueError('first cell fails')"))
+        nb.cells[0].id = "fails"
+        nbformat.write(nb, project.notebooks / TWO[1])
+        with pytest.raises(BuildError) as info:
+            project.build(force=True, jobs=2)
+    finally:
+        project.sheet.write_text(sheet)
+        (project.notebooks / TWO[1]).write_bytes(original)
+    message = str(info.value)
+    assert f"{TWO[1]}, cell 1: ValueError: first cell fails" in message
+    assert TWO[0] not in message and "kernel died" not in message
+    assert not (project.out / "notebooks" / TWO[0].replace(".ipynb", ".failed.ipynb")).exists()
+    assert {p: p.read_bytes() for p in sorted(project.data_out.iterdir())} == tables
+    project.build()
+
+
+def test_an_unwritable_output_folder_fails_before_any_work(project, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    started = time.monotonic()
+    with pytest.raises(BuildError, match=r"a-file/reports: cannot write the build's outputs here"):
+        project.build(out=blocker / "reports", force=True)
+    assert time.monotonic() - started < 5  # no kernel was started
+
+
+def test_ctrl_c_stops_the_build_cleanly(tmp_path):
+    command = [sys.executable, "-m", "newsfigures", "build", "--force", "--out", str(tmp_path / "reports"),
+               "--data-out", str(tmp_path / "processed")]
+    env = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    time.sleep(3)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    assert "Traceback" not in err and err.strip().endswith("interrupted; outputs were left as they were")
+    assert not list((tmp_path / "reports").glob(".*.tmp"))
 
 
 def test_a_hung_notebook_is_stopped_by_the_time_limit(project):
@@ -323,5 +370,5 @@ def test_cli_reports_a_failed_build_in_one_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "column 'figure_id': duplicate figure_id 'nk_troops_sent'" in done.stderr
-    assert not (tmp_path / "reports").exists()
+    assert not [p for p in tmp_path.glob("reports/**/*") if p.is_file()]  # nothing written
     json.dumps(done.stderr)  # one plain line

@@ -213,3 +213,40 @@ def test_no_chart_text_is_cut_off(figures, reference_inputs):
                 box = text.get_window_extent(renderer)
                 inside = box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5
                 assert inside, f"{name}: {text.get_text()!r} is cut off ({box} outside {width}x{height})"
+
+
+def _assert_inside(name: str, fig: Figure) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with matplotlib.style.context(STYLE):
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        width, height = fig.bbox.width, fig.bbox.height
+        texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+        boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    for text, box in boxes:
+        inside = box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5
+        assert inside, f"{name}: {text.get_text()!r} is cut off ({box} outside {width}x{height})"
+    ticks = [box for t, box in boxes if t in fig.axes[0].get_yticklabels()]
+    for upper, lower in zip(ticks, ticks[1:]):
+        assert not upper.overlaps(lower), f"{name}: row labels overlap"
+
+
+LONG = {
+    "attribution": "South Korea's National Intelligence Service and two other agencies it briefed",
+    "measure": "North Korean soldiers and military construction workers sent to Russia's Kursk region in autumn",
+    "surface": "more than ten thousand troops",
+}
+
+
+def test_long_labels_are_wrapped_not_cut_off(figures):
+    from newsfigures.charts import armed_forces_chart
+    from newsfigures.reference import armed_forces_comparison
+
+    long = figures.copy()
+    long.loc[long.figure_id == "nk_troops_sent", list(LONG)] = list(LONG.values())
+    long.loc[long.figure_id == "brics_gdp_share", ["measure", "attribution"]] = [LONG["measure"], LONG["attribution"]]
+    long.loc[long.figure_id == "nk_army_size", "measure"] = LONG["measure"]
+    _assert_inside("force sizes", force_sizes_chart(force_sizes(long)))
+    _assert_inside("brics shares", brics_shares_chart(brics_shares(long)))
+    _assert_inside("armed forces", armed_forces_chart(armed_forces_comparison(long)))

@@ -85,6 +85,14 @@ BAD_SHEETS = {
     "lower > upper": (lambda t: t.replace(",200000,999999,", ",999999,200000,"), 3, "lower", "greater than upper"),
     "duplicate figure_id": (lambda t: t.replace("nk_army_size", "nk_troops_sent"), 4, "figure_id", "duplicate figure_id 'nk_troops_sent'"),
     "unknown qualifier": (lambda t: t.replace(",approximate,", ",roughly,"), 4, "qualifier", "unknown qualifier 'roughly'"),
+    "unknown topic": (lambda t: t.replace("nk_army_size,force_size", "nk_army_size,weather"), 4, "topic",
+                      "unknown topic 'weather' (expected one of: force_size, brics_share, other)"),
+    "unknown column": (lambda t: "\n".join(line + (",notes" if i == 0 else ",x") for i, line in
+                                          enumerate(t.splitlines())) + "\n", None, "notes", "unknown column 'notes'"),
+    "non-numeric offset": (lambda t: t.replace(",123,137,", ",abc,137,"), 2, "char_start", "'abc' is not a whole number"),
+    "infinite value": (lambda t: t.replace("3000,3000,,people", "inf,3000,,people"), 2, "value", "inf is not a finite number"),
+    "value outside open bound": (lambda t: t.replace("3000,3000,,people", "10,3000,,people"), 2, "value",
+                                 "value 10 lies outside its bounds (3,000 to open)"),
 }
 
 
@@ -141,3 +149,17 @@ def test_validate_accepts_a_dataframe_and_names_it():
 def test_qualifier_vocabulary_is_small_and_fixed():
     assert {"exact", "at_least", "approximate", "range", "magnitude"} <= set(QUALIFIERS)
     assert len(QUALIFIERS) <= 10
+
+
+def test_a_view_without_its_topic_names_the_sheet(tmp_path):
+    sheet = write_sheet(tmp_path, lambda t: "\n".join(l for l in t.splitlines() if "brics_share," not in l) + "\n")
+    figures = load_figures(sheet)
+    with pytest.raises(FigureSheetError, match=rf"{sheet}, column 'topic': no figures with topic 'brics_share'"):
+        brics_shares(figures)
+
+
+def test_one_bad_cell_gives_one_problem(tmp_path):
+    sheet = write_sheet(tmp_path, lambda t: t.replace(",123,137,", ",abc,137,"))
+    with pytest.raises(FigureSheetError) as info:
+        load_figures(sheet)
+    assert len(info.value.problems) == 1 and "TypeError" not in str(info.value)

@@ -275,7 +275,9 @@ def build(
     for path in sources:
         names = notebook_parameters(path)
         given = {n: provided[n] for n in names if n in provided}
-        parameters[path.name] = {n: os.path.relpath(v, notebooks_dir) for n, v in given.items()}
+        # Absolute paths, so that an error raised in a notebook names the file as the
+        # user gave it, not relative to the notebooks' folder.
+        parameters[path.name] = {n: str(v) for n, v in given.items()}
         files = {n: _file_or_tree_hash(Path(v)) for n, v in given.items()}
         keys[path.name] = _digest(common, sha256_file(path), parameters[path.name], files)
     tables_key = _digest(common, sha256_file(sheet), _file_or_tree_hash(reference))
@@ -294,8 +296,10 @@ def build(
                 and manifest.outputs_intact()):
             result.tables = [Path(p) for p in manifest.get("tables", [])]
             result.up_to_date = True
+            _remove_failed_copies(executed_dir, sources)
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
+        _prepare_folders([out, executed_dir, data_out])
         plan = _Plan(sources, keys, parameters, tables_key, common["code"], sheet, reference, data_out,
                      notebooks_dir, cache, jobs, deadline, timeout, force, progress)
         _build_stale(plan, result, manifest)
@@ -328,8 +332,10 @@ class _Plan:
 
 # A one-cell job run on a warm kernel, where pandas is loaded already, while this process
 # renders the report.
-_WRITE_TABLES = ("import json\nfrom newsfigures.processed import write_tables\n"
-                 "print(json.dumps([str(p) for p in write_tables({data_out!r}, {sheet!r}, {reference!r})]))")
+_STAGE_TABLES = ("import json\nfrom newsfigures.processed import stage_tables, table_paths\n"
+                 "staged = stage_tables({data_out!r}, {sheet!r}, {reference!r})\n"
+                 "print(json.dumps({{'staged': {{str(k): str(v) for k, v in staged.items()}},\n"
+                 "                  'tables': [str(p) for p in table_paths({data_out!r})]}}))")
 
 
 def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
@@ -353,33 +359,39 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
             jobs.append(Job(path, plan.parameters[path.name]))
 
     if jobs:
+        from .execute import run
+
         try:
-            # Cells time out at the deadline (nbclient stops them and says which); the outer
-            # limit, a little later, catches a hang anywhere else.
-            staged = asyncio.run(asyncio.wait_for(_run_on_kernels(plan, result, manifest, jobs, texts, tables_fresh),
-                                                  timeout=plan.remaining() + 10))
+            staged = run(asyncio.wait_for(_run_on_kernels(plan, result, manifest, jobs, texts, tables_fresh),
+                                          timeout=plan.remaining()))
         except (TimeoutError, asyncio.TimeoutError):
-            raise BuildError(f"the build passed its time limit of {plan.timeout:.0f} s; kernels were stopped "
+            raise BuildError(f"the build passed its time limit of {plan.timeout:g} s; kernels were stopped "
                              "and the previous report is unchanged") from None
     else:
+        staged = {}
         if not tables_fresh:
-            from .processed import write_tables
+            from .processed import stage_tables, table_paths
 
             started = time.perf_counter()
-            result.tables = write_tables(plan.data_out, plan.sheet, plan.reference)
+            staged.update(stage_tables(plan.data_out, plan.sheet, plan.reference))
+            result.tables = table_paths(plan.data_out)
             plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)",
                           time.perf_counter() - started)
-        staged = _render_if_needed(plan, result, manifest, texts)
+        try:
+            staged.update(_render_if_needed(plan, result, manifest, texts))
+        except BaseException:
+            discard(staged)
+            raise
 
     executed_dir = result.html.parent / "notebooks"
     for path in plan.sources:
         write_atomic(executed_dir / path.name, texts[path.name])
-        (executed_dir / path.name.replace(".ipynb", ".failed.ipynb")).unlink(missing_ok=True)
+    _remove_failed_copies(executed_dir, plan.sources)
     _prune(store)
-    if staged:
-        commit(staged)
-    else:
+    if not result.rendered:
         plan.progress("reuse", f"{result.html.name}, {result.pdf.name} (unchanged)")
+    # Tables and report are replaced together, only now that both are ready.
+    commit(staged)
     outputs = [result.html, result.pdf, *result.notebooks, *result.tables]
     manifest.save(tables_key=plan.tables_key, notebooks=plan.keys, render_key=_render_key(plan, texts),
                   tables=[str(p) for p in result.tables], outputs=_Manifest.stamp(outputs))
@@ -446,27 +458,50 @@ async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest,
 
         tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
         if not tables_fresh:
-            write = Job(code=_WRITE_TABLES.format(data_out=str(plan.data_out), sheet=str(plan.sheet),
+            write = Job(code=_STAGE_TABLES.format(data_out=str(plan.data_out), sheet=str(plan.sheet),
                                                   reference=str(plan.reference)), label="tables")
             tasks.append(pool.run([write], plan.remaining()))
-        staged, *tables = await asyncio.gather(*tasks, return_exceptions=True)
-        for outcome in (staged, *tables):
-            if isinstance(outcome, BaseException):
-                _discard_staged(staged)
-                raise outcome
-        if tables:
-            (res,) = tables[0]
-            if res.error:
-                _discard_staged(staged)
-                raise relay(res.ename, res.evalue) or BuildError(res.error)
-            result.tables = [Path(p) for p in json.loads(res.stdout())]
-            plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", res.seconds)
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        staged = outcomes[0] if isinstance(outcomes[0], dict) else {}
+        tables = None
+        if len(outcomes) > 1 and isinstance(outcomes[1], list) and outcomes[1] and not outcomes[1][0].error:
+            tables = json.loads(outcomes[1][0].stdout())
+            staged.update({Path(k): Path(v) for k, v in tables["staged"].items()})
+        for outcome in outcomes:
+            error = outcome if isinstance(outcome, BaseException) else None
+            if isinstance(outcome, list):
+                error = next((relay(r.ename, r.evalue) or BuildError(r.error) for r in outcome if r.error), None)
+                if not outcome:  # cancelled before it ran
+                    error = BuildError("the tables were not written")
+            if error is not None:
+                discard(staged)
+                raise error
+        if tables is not None:
+            result.tables = [Path(p) for p in tables["tables"]]
+            plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", outcomes[1][0].seconds)
         return staged
 
 
-def _discard_staged(staged) -> None:
-    if isinstance(staged, dict):
-        discard(staged)
+def _prepare_folders(folders: list[Path]) -> None:
+    """Create the output folders, check that they can be written, and remove temporary
+    files a build killed mid-way left there (this build holds their locks).
+
+    Raises:
+        BuildError: a folder cannot be created or written, before any work is done.
+    """
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for leftover in folder.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
+            discard({folder / ".write-check": stage(folder / ".write-check", b"")})
+        except OSError as exc:
+            raise BuildError(f"{folder}: cannot write the build's outputs here ({exc.strerror or exc})") from None
+
+
+def _remove_failed_copies(executed_dir: Path, sources: list[Path]) -> None:
+    for path in sources:
+        (executed_dir / path.name.replace(".ipynb", ".failed.ipynb")).unlink(missing_ok=True)
 
 
 def _render_key(plan: _Plan, texts: dict) -> str:

@@ -112,10 +112,21 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _row_label(row, width: int = 30) -> str:
+def _row_label(row, width: int = 30, max_lines: int = 4) -> str:
+    """The measure and whom it is credited to, wrapped to fit the left margin; beyond
+    ``max_lines`` lines the text is cut with an ellipsis (the alt text and the tables
+    keep it whole)."""
     who = row.attribution if isinstance(row.attribution, str) and row.attribution else None
-    credit = f"attributed to {who}" if who else "stated by the outlet"
-    return _plain(textwrap.fill(row.measure, width) + f"\n({credit})")
+    credit = f"(attributed to {who})" if who else "(stated by the outlet)"
+    credit_lines = textwrap.wrap(credit, width)[:2]
+    measure_lines = textwrap.wrap(row.measure, width) or [""]
+    keep = max(1, max_lines - len(credit_lines))
+    if len(measure_lines) > keep:
+        measure_lines = measure_lines[:keep]
+        measure_lines[-1] = textwrap.shorten(measure_lines[-1] + " \u2026", width, placeholder=" \u2026")
+    if len(textwrap.wrap(credit, width)) > 2:
+        credit_lines[-1] = textwrap.shorten(credit_lines[-1] + " \u2026)", width, placeholder=" \u2026)")
+    return _plain("\n".join(measure_lines + credit_lines))
 
 
 def _decades(lo: float, hi: float) -> tuple[float, float]:
@@ -583,7 +594,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str | None = None) -
     rows = list(comparison.itertuples(index=False))
     wdi_years = sorted({int(r.year) for r in rows if r.kind == "WDI" and pd.notna(r.year)})
     year_text = f"{wdi_years[-1]}" if len(wdi_years) == 1 else ", ".join(map(str, wdi_years))
-    fig, ax = _frame(len(rows) * 0.62, "North Korea's army beside others, and the troops it sent",
+    fig, ax = _frame(len(rows) * 0.7, "North Korea's army beside others, and the troops it sent",
                      f"Number of people, log scale; armed forces in {year_text} (latest WDI year) and the "
                      "article's figures",
                      source or wdi_source(None, "MS.MIL.TOTL.P1 from IISS; " + _article_credit()), bottom_in=1.25)
@@ -594,7 +605,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str | None = None) -
             ax.plot(r.value, y, "s", color="#333333", ms=8)
             ax.annotate(f"{r.value:,.0f}", (r.value, y), xytext=(8, 0), textcoords="offset points",
                         va="center", fontsize=9, color="#222222")
-            labels.append(r.measure)
+            labels.append(_plain(textwrap.shorten(r.measure, 34, placeholder=" \u2026")))
             kinds.add("wdi")
             described.append(f"{r.measure} {r.value:,.0f} ({int(r.year)})")
         else:
@@ -606,7 +617,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str | None = None) -
             x = anchor * 5 if kind == "lower" else anchor
             ax.annotate(words, (x, y), xytext=(10, 0), textcoords="offset points", va="center", fontsize=9,
                         color="#222222")
-            labels.append(_row_label(r, 28))
+            labels.append(_row_label(r, 28, max_lines=3))
             described.append(f"{r.measure}: {label}, as quoted")
     ax.set_yticks(range(len(rows)), labels)
     n_wdi = sum(r.kind == "WDI" for r in rows)

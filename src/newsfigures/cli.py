@@ -79,6 +79,19 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if agree(comparison) else 1
 
 
+def _positive(kind):
+    def parse(text: str):
+        try:
+            number = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not number > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        return number
+
+    return parse
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``python -m newsfigures``."""
     top = argparse.ArgumentParser(prog="python -m newsfigures", description=__doc__.split("\n\n")[0])
@@ -95,8 +108,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--article", type=Path,
                    help="article text, for the sections that read it (default: ../shared/seeds/article.txt if present)")
     b.add_argument("--notebooks", type=Path, help="folder of NN_*.ipynb report notebooks (default: notebooks/)")
-    b.add_argument("--jobs", "-j", type=int, help="notebooks to execute at once (default: one per core)")
-    b.add_argument("--timeout", type=float, default=900.0, help="whole-build time limit in seconds (default: 900)")
+    b.add_argument("--jobs", "-j", type=_positive(int), help="notebooks to execute at once (default: one per core)")
+    b.add_argument("--timeout", type=_positive(float), default=900.0,
+                   help="whole-build time limit in seconds (default: 900)")
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=_build)
@@ -140,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except NewsfiguresError as exc:
         print(f"newsfigures {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsfigures {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"newsfigures {args.command}: interrupted; outputs were left as they were", file=sys.stderr)

@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,10 +87,18 @@ def parameterize(path: Path, parameters: dict):
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
+    from nbformat.warnings import MissingIDFieldWarning
+
     try:
-        nb = load_notebook_node(str(path))
+        with warnings.catch_warnings():
+            # Cells written by hand may lack ids; they get stable ones below.
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            nb = load_notebook_node(str(path))
     except Exception as exc:  # nbformat raises several kinds for a broken file
         raise BuildError(f"{path.name}: cannot read notebook ({type(exc).__name__}: {exc})") from exc
+    for index, cell in enumerate(nb.cells):
+        if not cell.get("id"):
+            cell["id"] = f"cell-{index}"
     if parameters:
         nb = parameterize_notebook(nb, parameters)
         for cell in nb.cells:
@@ -183,7 +192,7 @@ class _Worker:
         except CellExecutionError:
             error, ename, evalue = _failure(job, nb)
         except CellTimeoutError:
-            error = f"{job.name}: a cell ran longer than the build's time limit ({timeout:.0f} s)"
+            error = f"{job.name}: a cell was still running when the build's time limit ran out"
         except DeadKernelError as exc:
             error = f"{job.name}: the kernel died ({exc}); see .cache/newsfigures/kernel-*.log"
         finally:
@@ -249,6 +258,10 @@ class KernelPool:
         for job in jobs:
             queue.put_nowait(job)
         results: list[Result] = []
+        # Set once a job fails or the run is cancelled. Jobs cut short after that are
+        # not failures of their own (nbclient reports a cancelled cell as a dead
+        # kernel), so their results are dropped.
+        stopping = asyncio.Event()
 
         async def work(worker: _Worker) -> None:
             try:
@@ -264,10 +277,14 @@ class KernelPool:
                 except asyncio.QueueEmpty:
                     return
                 result = await worker.run(job, timeout)
+                if stopping.is_set() or asyncio.current_task().cancelling():
+                    # Cut short by another job's failure, the time limit or Ctrl-C.
+                    raise asyncio.CancelledError
                 results.append(result)
                 if on_done:
                     on_done(result)
                 if result.error:
+                    stopping.set()
                     raise _Stop
 
         tasks = [asyncio.ensure_future(work(w)) for w in self.workers[:max(1, len(jobs))]]
@@ -276,6 +293,7 @@ class KernelPool:
         except _Stop:
             pass
         finally:
+            stopping.set()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -284,6 +302,35 @@ class KernelPool:
 
 class _Stop(Exception):
     """A job failed: stop the others."""
+
+
+class _Loop(asyncio.SelectorEventLoop):
+    """An event loop that declines nbclient's SIGINT/SIGTERM handlers.
+
+    nbclient answers Ctrl-C by quietly shutting its kernel down, which the build would
+    then report as a dead kernel. Without those handlers Ctrl-C reaches
+    :func:`run`, which cancels the work, stops every kernel and raises
+    KeyboardInterrupt.
+    """
+
+    def add_signal_handler(self, sig, callback, *args):
+        raise RuntimeError("signals are handled by the build")
+
+
+def run(coroutine):
+    """Run ``coroutine`` to completion on a :class:`_Loop`, as :func:`asyncio.run` does.
+
+    Raises:
+        KeyboardInterrupt: on Ctrl-C, once the coroutine has been cancelled and has
+            cleaned up (kernels stopped).
+    """
+    with asyncio.Runner(loop_factory=_Loop) as runner:
+        try:
+            return runner.run(coroutine)
+        except asyncio.CancelledError:
+            # The runner cancels the work on Ctrl-C; depending on where the cancellation
+            # landed it re-raises it instead of KeyboardInterrupt.
+            raise KeyboardInterrupt from None
 
 
 def default_workers() -> int:

@@ -46,6 +46,13 @@ QUALIFIERS: dict[str, str] = {
     "magnitude": "a vague magnitude ('hundreds of thousands'); lower and upper span it, value open",
 }
 
+#: Topic vocabulary: which section of the report uses a figure.
+TOPICS: dict[str, str] = {
+    "force_size": "numbers of people under arms, sent, or killed (the force-size section)",
+    "brics_share": "BRICS's share of a world total, in percent (the BRICS section)",
+    "other": "kept in the tables, drawn in no chart",
+}
+
 #: Column name -> dtype of the validated frame, in sheet order.
 COLUMNS: dict[str, str] = {
     "figure_id": "str",
@@ -93,9 +100,14 @@ def _column_schema():
         "str", pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True, coerce=True
     )
     cols["qualifier"] = pa.Column("str", pa.Check.isin(list(QUALIFIERS)), coerce=True)
+    cols["topic"] = pa.Column("str", pa.Check.isin(list(TOPICS)), coerce=True)
+    for name in ("value", "lower", "upper"):
+        cols[name] = pa.Column("float64", pa.Check(lambda x: x.isna() | x.abs().lt(float("inf")), element_wise=False,
+                                                   name="finite"), nullable=True, coerce=True)
     cols["char_start"] = pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
     cols["char_end"] = pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
-    return pa.DataFrameSchema(cols, strict=False)
+    # strict: an unknown column is a misspelt one ("qualifer") far more often than a note.
+    return pa.DataFrameSchema(cols, strict=True)
 
 
 def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
@@ -110,7 +122,8 @@ def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
         if pd.notna(lo) and pd.notna(hi) and lo > hi:
             problems.append((line, "lower", f"lower {lo:,g} is greater than upper {hi:,g}"))
         elif pd.notna(v) and ((pd.notna(lo) and v < lo) or (pd.notna(hi) and v > hi)):
-            problems.append((line, "value", f"value {v:,g} lies outside its bounds [{lo:,g}, {hi:,g}]"))
+            shown = [f"{b:,g}" if pd.notna(b) else "open" for b in (lo, hi)]
+            problems.append((line, "value", f"value {v:,g} lies outside its bounds ({shown[0]} to {shown[1]})"))
         s, e = row["char_start"], row["char_end"]
         if pd.isna(s) != pd.isna(e) or (pd.notna(s) and s >= e):
             problems.append((line, "char_end", "char_start and char_end must both be given, with char_start < char_end"))
@@ -128,7 +141,12 @@ def _describe(check: str, column: str, case) -> str:
     if check == "field_uniqueness":
         return f"duplicate {column} {case!r}"
     if check.startswith("isin"):
-        return f"unknown {column} {case!r} (expected one of: {', '.join(QUALIFIERS)})"
+        vocabulary = TOPICS if column == "topic" else QUALIFIERS
+        return f"unknown {column} {case!r} (expected one of: {', '.join(vocabulary)})"
+    if check == "column_in_schema":
+        return f"unknown column {case!r} (a figure sheet has: {', '.join(COLUMNS)})"
+    if check == "finite":
+        return f"{case!r} is not a finite number"
     if check.startswith("str_matches"):
         return f"{case!r} is not a lower-case snake_case key"
     if check.startswith("greater_than_or_equal_to"):
@@ -166,17 +184,22 @@ def validate_figures(frame: pd.DataFrame, path: str | Path = "<dataframe>") -> p
     try:
         valid = _column_schema().validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
+        cases = list(exc.failure_cases.itertuples(index=False))
+        # A cell that could not be coerced fails every later check of its column too;
+        # its coercion failure is the one worth saying.
+        uncoerced = {(None if pd.isna(c.index) else int(c.index), c.column) for c in cases
+                     if str(c.check).startswith("coerce_dtype")}
+        uncoerced_columns = {column for _, column in uncoerced}
         problems = set()
-        failed_coercion = set()
-        for case in exc.failure_cases.itertuples(index=False):
+        for case in cases:
             index = None if pd.isna(case.index) else int(case.index)
             check = str(case.check)
-            if check.startswith("coerce_dtype"):
-                failed_coercion.add((index, case.column))
-            elif check.startswith("dtype(") and (index, case.column) in failed_coercion:
-                continue  # the coercion failure already says it
+            if not check.startswith("coerce_dtype") and (
+                    (index, case.column) in uncoerced or (index is None and case.column in uncoerced_columns)):
+                continue
+            column = case.failure_case if check == "column_in_schema" else case.column
             line = None if index is None else index + 2
-            problems.add((line or 0, case.column, _describe(check, case.column, case.failure_case)))
+            problems.add((line or 0, str(column), _describe(check, case.column, case.failure_case)))
         raise FigureSheetError(path, [(line or None, col, msg) for line, col, msg in sorted(problems)]) from None
     row_problems = _row_problems(valid)
     if row_problems:
@@ -238,13 +261,16 @@ def load_figures(path: str | Path | None = None) -> pd.DataFrame:
         FigureSheetError: one error naming the file, row and column of each problem.
     """
     path = Path(path) if path is not None else paths.SHEET
-    return validate_figures(read_sheet(path), path)
+    figures = validate_figures(read_sheet(path), path)
+    figures.attrs["path"] = str(path)  # so that the views' errors can name the file
+    return figures
 
 
 def _view(figures: pd.DataFrame, topic: str) -> pd.DataFrame:
     view = figures[figures["topic"] == topic]
     if view.empty:
-        raise FigureSheetError("<figures>", [(None, "topic", f"no figures with topic {topic!r}")])
+        raise FigureSheetError(figures.attrs.get("path", "<figures>"), [
+            (None, "topic", f"no figures with topic {topic!r}, which this section of the report needs")])
     return view.reset_index(drop=True)
 
 

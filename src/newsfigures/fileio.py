@@ -65,13 +65,19 @@ def write_atomic(path: str | Path, data: bytes | str) -> bool:
     """
     path = Path(path)
     data = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if holds(path, data):
+        return False
     commit({path: stage(path, data)})
     return True
+
+
+def holds(path: str | Path, data: bytes) -> bool:
+    """Whether ``path`` exists and contains exactly ``data``."""
+    path = Path(path)
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def sha256_file(path: str | Path) -> str:

@@ -18,7 +18,7 @@ from typing import Callable
 
 import pandas as pd
 
-from .fileio import write_atomic
+from .fileio import commit, discard, holds, stage
 from .figures import brics_shares, force_sizes, load_figures
 
 #: Formats written for every table, besides ``datapackage.json``.
@@ -115,6 +115,8 @@ def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    frame = frame.copy(deep=False)
+    frame.attrs = {}  # pyarrow would store attrs (the sheet's local path) in the file
     table = pa.Table.from_pandas(frame, preserve_index=False)
     for i, column in enumerate(table.schema):
         if pa.types.is_timestamp(column.type):
@@ -132,14 +134,17 @@ def package_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
     return text.encode("utf-8")
 
 
-def write_tables(out_dir: str | Path, sheet: str | Path | None = None,
-                 reference: str | Path | None = None) -> list[Path]:
-    """Write every processed table to ``out_dir`` as ``<name>.csv`` and ``<name>.parquet``,
-    and ``datapackage.json`` describing them, each file atomically.
+def stage_tables(out_dir: str | Path, sheet: str | Path | None = None,
+                 reference: str | Path | None = None) -> dict[Path, Path]:
+    """Compute every processed table and write each file to a temporary file beside its
+    target, without replacing anything yet.
 
     Returns:
-        The paths written: for each table (in :func:`tables` order) its CSV then its
-        Parquet file, then ``datapackage.json``. Unchanged files are not rewritten.
+        ``{target: temporary file}`` for each table (in :func:`tables` order) as CSV then
+        Parquet, then ``datapackage.json``; pass it to :func:`newsfigures.fileio.commit`
+        to rename them all into place (the build does so only once the report is
+        rendered too), or to :func:`newsfigures.fileio.discard`. Targets whose contents
+        are unchanged are left out, so they keep their modification times.
 
     Raises:
         FigureSheetError, ReferenceDataError: an input is invalid (nothing is written).
@@ -151,9 +156,37 @@ def write_tables(out_dir: str | Path, sheet: str | Path | None = None,
         payloads[out_dir / f"{name}.csv"] = to_csv_bytes(frame)
         payloads[out_dir / f"{name}.parquet"] = to_parquet_bytes(frame)
     payloads[out_dir / PACKAGE] = package_bytes(computed)
-    for path, data in payloads.items():
-        write_atomic(path, data)
-    return list(payloads)
+    staged: dict[Path, Path] = {}
+    try:
+        for path, data in payloads.items():
+            if not holds(path, data):
+                staged[path] = stage(path, data)
+    except BaseException:
+        discard(staged)
+        raise
+    return staged
+
+
+def table_paths(out_dir: str | Path) -> list[Path]:
+    """The files :func:`stage_tables` and :func:`write_tables` produce in ``out_dir``,
+    in order (each table's CSV then Parquet, then ``datapackage.json``)."""
+    out_dir = Path(out_dir)
+    return [out_dir / f"{name}.{fmt}" for name in BUILDERS for fmt in FORMATS] + [out_dir / PACKAGE]
+
+
+def write_tables(out_dir: str | Path, sheet: str | Path | None = None,
+                 reference: str | Path | None = None) -> list[Path]:
+    """Write every processed table to ``out_dir`` as ``<name>.csv`` and ``<name>.parquet``,
+    and ``datapackage.json`` describing them, each file atomically.
+
+    Returns:
+        The paths of the tables (:func:`table_paths`). Unchanged files are not rewritten.
+
+    Raises:
+        FigureSheetError, ReferenceDataError: an input is invalid (nothing is written).
+    """
+    commit(stage_tables(out_dir, sheet, reference))
+    return table_paths(out_dir)
 
 
 def _load(name: str, sheet, reference) -> pd.DataFrame:
