@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import io
 import os
 import re
 import sys
@@ -113,18 +114,52 @@ def _fonts_dir() -> Path:
     return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
 
 
-def _font_faces() -> str:
-    faces = [
-        ("NF Sans", "DejaVuSans.ttf", "normal", "normal"),
-        ("NF Sans", "DejaVuSans-Bold.ttf", "bold", "normal"),
-        ("NF Sans", "DejaVuSans-Oblique.ttf", "normal", "italic"),
-        ("NF Sans", "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
-        ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
-    ]
+_FACES = [
+    ("NF Sans", "DejaVuSans.ttf", "normal", "normal"),
+    ("NF Sans", "DejaVuSans-Bold.ttf", "bold", "normal"),
+    ("NF Sans", "DejaVuSans-Oblique.ttf", "normal", "italic"),
+    ("NF Sans", "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
+    ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
+]
+
+
+def _print_fonts() -> Path:
+    """The PDF's fonts: matplotlib's DejaVu faces without their OpenType layout tables.
+
+    WeasyPrint drops those tables (GSUB, GPOS) from the fonts it embeds anyway, but only
+    after fontTools has parsed them, which is most of the cost of writing the PDF.
+    Without them, HarfBuzz kerns from the fonts' classic ``kern`` table. The copies are
+    made once and kept in the build cache.
+    """
+    import hashlib
+
+    import fontTools
+    from fontTools.ttLib import TTFont
+
+    from . import paths
+    from .fileio import write_atomic
+
+    sources = [_fonts_dir() / file for _, file, _, _ in _FACES]
+    stamp = hashlib.sha256(repr([fontTools.version] + [(p.name, p.stat().st_size) for p in sources]).encode())
+    folder = paths.CACHE_DIR / "fonts" / stamp.hexdigest()[:16]
+    for source in sources:
+        target = folder / source.name
+        if not target.exists():
+            font = TTFont(source, lazy=True)
+            for tag in ("GSUB", "GPOS"):
+                if tag in font:
+                    del font[tag]
+            buffer = io.BytesIO()
+            font.save(buffer)
+            write_atomic(target, buffer.getvalue())
+    return folder
+
+
+def _font_faces(folder: Path) -> str:
     return "\n".join(
-        f'@font-face {{ font-family: "{family}"; src: url("{(_fonts_dir() / file).as_uri()}"); '
+        f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); '
         f"font-weight: {weight}; font-style: {style}; }}"
-        for family, file, weight, style in faces
+        for family, file, weight, style in _FACES
     )
 
 
@@ -180,10 +215,11 @@ def _print_setup():
     # WeasyPrint logs every CSS property of JupyterLab's theme it does not support;
     # none of them matters for print, and they would bury the build's own messages.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fetcher = _offline_fetcher([_fonts_dir()])
+    folder = _print_fonts()
+    fetcher = _offline_fetcher([folder])
     fonts = FontConfiguration()
     stylesheets = [
-        weasyprint.CSS(string=_font_faces(), url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(string=_font_faces(folder), url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
     ]
     return weasyprint, fetcher, fonts, stylesheets
@@ -221,7 +257,7 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     weasyprint, fetcher, fonts, stylesheets = _print_setup()
     html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
     try:
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=str(_fonts_dir())).render(
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=str(PRINT_CSS.parent)).render(
             stylesheets=stylesheets, font_config=fonts)
         document.metadata.title = title
         document.metadata.created = None
