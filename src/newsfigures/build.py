@@ -141,7 +141,7 @@ def _report_block(sheet: Path) -> dict:
     meta = load_article_metadata()
     return {
         "kicker": "newsfigures report",
-        "title": "North Korea's troops for Russia and BRICS in Kazan: the article's figures as data",
+        "title": "North Korea\u2019s troops for Russia and BRICS in Kazan: the article\u2019s figures as data",
         "article": {
             "outlet": meta.outlet,
             "title": meta.title,

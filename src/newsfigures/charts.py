@@ -226,7 +226,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, title: str | None = None, source:
         raise ValueError("force_sizes_chart: every figure needs a positive value or bound for the log scale")
     fig, ax = _frame(
         len(rows),
-        _plain(title or "North Korea's troops for Russia, its army, and the war's dead"),
+        _plain(title or "North Korea\u2019s troops for Russia, its army, and the war\u2019s dead"),
         "Number of people, log scale, as quoted in the article",
         source or default_source(),
     )
@@ -260,7 +260,7 @@ def brics_shares_chart(shares: pd.DataFrame, *, title: str | None = None, source
         shares: tidy frame with columns ``measure, value, unit, attribution`` (e.g.
             :func:`newsfigures.figures.brics_shares`), ``unit == "percent"``, values 0-100;
             one bar per row, top to bottom in frame order.
-        title: the chart title; default "BRICS members' share of the world".
+        title: the chart title; default "BRICS members\u2019 share of the world".
         source: the source line; default cites the flagship article.
 
     Returns:
@@ -278,7 +278,7 @@ def brics_shares_chart(shares: pd.DataFrame, *, title: str | None = None, source
     rows = list(shares.itertuples(index=False))
     fig, ax = _frame(
         len(rows),
-        _plain(title or "BRICS members' share of the world"),
+        _plain(title or "BRICS members\u2019 share of the world"),
         "Share of the world total, %, as quoted in the article",
         source or default_source(),
     )
@@ -507,7 +507,7 @@ def brics_share_lines_chart(shares: pd.DataFrame, marks: pd.DataFrame | None = N
     fig = Figure(figsize=(8, height))
     axes = fig.subplots(len(indicators), 1, sharex=True, squeeze=False)[:, 0]
     fig.subplots_adjust(left=0.09, right=0.79, top=1 - (_TOP_IN + 0.2) / height, bottom=1.3 / height, hspace=0.42)
-    _header(fig, "BRICS's share of the world under three memberships",
+    _header(fig, "BRICS\u2019s share of the world under three memberships",
             "Share of the world total, %, by year; one panel per measure",
             source or wdi_source(None, _article_credit()))
     described = []
@@ -594,7 +594,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str | None = None) -
     rows = list(comparison.itertuples(index=False))
     wdi_years = sorted({int(r.year) for r in rows if r.kind == "WDI" and pd.notna(r.year)})
     year_text = f"{wdi_years[-1]}" if len(wdi_years) == 1 else ", ".join(map(str, wdi_years))
-    fig, ax = _frame(len(rows) * 0.7, "North Korea's army beside others, and the troops it sent",
+    fig, ax = _frame(len(rows) * 0.7, "North Korea\u2019s army beside others, and the troops it sent",
                      f"Number of people, log scale; armed forces in {year_text} (latest WDI year) and the "
                      "article's figures",
                      source or wdi_source(None, "MS.MIL.TOTL.P1 from IISS; " + _article_credit()), bottom_in=1.25)
