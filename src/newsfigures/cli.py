@@ -29,10 +29,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _reference(args: argparse.Namespace) -> int:
-    from .wdi import refresh_extract
+    from . import paths
+    from .wdi import missing_reference_files, refresh_extract
 
+    copied = missing_reference_files(args.out) if args.out is not None else []
     path, extract, written = refresh_extract(args.raw_dir, args.out, since=args.since)
     if not args.quiet:
+        if copied:
+            print(f"copied {', '.join(copied)} from {paths.REFERENCE_DIR} to {args.out}", file=sys.stderr)
         releases = sorted(extract["release"].dropna().unique(), reverse=True)
         state = "wrote" if written else "unchanged:"
         print(f"{state} {path} ({len(extract)} values; releases {', '.join(releases)}; "
@@ -122,11 +126,17 @@ def parser() -> argparse.ArgumentParser:
                             description="Read raw World Bank WDI files (bulk API_<code>_DS2_*.csv downloads, long "
                                         "'Country Name, Country Code, Year, Value' tables, open-numbers DDF "
                                         "datapoints) listed in <out>/raw_files.csv, keep the areas in "
-                                        "<out>/countries.csv, and write <out>/wdi_extract.csv. On any error the "
-                                        "existing extract is left as it was.")
+                                        "<out>/countries.csv, and write <out>/wdi_extract.csv. Where <out> "
+                                        "lacks raw_files.csv or countries.csv (a new or empty folder), they are "
+                                        "read from data/reference/; every reference file <out> lacks "
+                                        "(raw_files.csv, countries.csv, brics_membership.csv, checks.csv, "
+                                        "SOURCES.md) is then copied there from data/reference/, so that "
+                                        "'build --reference <out>' can use it. On any error nothing is written "
+                                        "and the existing extract is left as it was.")
     r.add_argument("--from", dest="raw_dir", type=Path, required=True, metavar="DIR",
                    help="folder of raw files; raw_files.csv paths are relative to it (e.g. ../shared/reference/raw)")
-    r.add_argument("--out", type=Path, help="reference folder (default: data/reference/)")
+    r.add_argument("--out", type=Path, help="reference folder to write, new or existing; missing reference files "
+                                            "are copied from data/reference/ (default: data/reference/)")
     r.add_argument("--since", type=int, default=2015, help="first year kept (default: 2015)")
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_reference)
