@@ -183,6 +183,11 @@ def test_share_of_a_list_is_the_sum_of_its_parts():
     (lambda: share_of_world("SP.POP.TOTL", "BRICS-7", 2020), "unknown group 'BRICS-7'"),
     (lambda: share_of_world("MS.MIL.TOTL.P1", ["PRK"], 2020, OLDER), "without a release split"),
     (lambda: brics_members("someday"), "is not a date"),
+    # a date before the first summit has no members: an error, not a share of 0%
+    (lambda: share_of_world("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
+    (lambda: group_total("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
+    (lambda: share_of_world("SP.POP.TOTL", "BRICS-5", 2020.5), "year 2020.5 is not a whole number"),
+    (lambda: group_total("MS.MIL.TOTL.P1", ["PRK"], "2020"), "year '2020' is not a whole number"),
 ])
 def test_bad_requests_raise_clear_errors(call, message):
     with pytest.raises(ReferenceDataError, match=message.replace("(", r"\(").replace("+", r"\+")):
@@ -298,6 +303,12 @@ def _break(path: Path, old: str, new: str) -> None:
      r"population\.csv: has no WLD \(World\) rows"),
     (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
                         "Country Code", "Code"), r"sp\.pop\.totl/data\.csv: missing column 'Country Code'"),
+    (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
+                        "Beeland,BBB,2015,30", "Beeland,BBB,2015,-5"),
+     r"sp\.pop\.totl/data\.csv, row 3, column 'Value': '-5' is negative"),
+    (lambda raw: _break(raw / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints/"
+                              "ddf--datapoints--ms_mil_totl_p1--by--geo--time.csv", "bbb,2015,2000", "bbb,2015,-2000"),
+     r"ms_mil_totl_p1--by--geo--time\.csv, row 3, column 'ms_mil_totl_p1': '-2000' is negative"),
 ])
 def test_reference_command_fails_in_one_line_and_keeps_the_old_extract(mini, damage, message):
     raw, out = mini

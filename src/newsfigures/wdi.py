@@ -179,6 +179,12 @@ def _long_frame(frame: pd.DataFrame, path: Path, lines: pd.Series, iso3: str, na
         raise ReferenceDataError(f"{path}, row {lines[first]}, column {year!r}: "
                                  f"{frame.at[first, year]!r} is not a year")
     values = _numbers(frame, value, path, lines, "a number")
+    negative = values < 0
+    if negative.any():
+        # Every series read here (people, GDP, GDP per person) is a level that cannot be negative.
+        first = negative.idxmax()
+        raise ReferenceDataError(f"{path}, row {lines[first]}, column {value!r}: {frame.at[first, value]!r} is "
+                                 "negative; a population, GDP or head count cannot be")
     out = pd.DataFrame({
         "iso3": frame[iso3].str.strip().str.upper(),
         "country": frame[name].str.strip() if name else pd.Series(pd.NA, index=frame.index, dtype="str"),
@@ -203,7 +209,8 @@ def read_long(path: str | Path) -> pd.DataFrame:
 
     Raises:
         ReferenceDataError: the file is missing or not CSV, a column is missing, a year or
-            value is not a number, or a country has two rows for one year (names the row).
+            value is not a number, a value is negative, or a country has two rows for one
+            year (names the row).
     """
     path = Path(path)
     frame = read_csv_strings(path, "a long WDI table")
@@ -226,7 +233,7 @@ def read_bulk(path: str | Path, indicator_code: str) -> tuple[pd.DataFrame, str]
 
     Raises:
         ReferenceDataError: the header lines are not those of a bulk file, a column is
-            missing, a row holds another indicator, or a value is not a number.
+            missing, a row holds another indicator, or a value is not a number or negative.
     """
     path = Path(path)
     try:
@@ -266,7 +273,7 @@ def read_ddf(path: str | Path, indicator_code: str) -> pd.DataFrame:
 
     Raises:
         ReferenceDataError: the file is missing, lacks ``geo``, ``time`` or the indicator's
-            column (``ms_mil_totl_p1`` for MS.MIL.TOTL.P1), or a value is not a number.
+            column (``ms_mil_totl_p1`` for MS.MIL.TOTL.P1), or a value is not a number or negative.
     """
     path = Path(path)
     frame = read_csv_strings(path, "DDF datapoints")
@@ -305,7 +312,8 @@ def build_extract(raw_dir: str | Path, manifest: str | Path | None = None, scope
         ``source`` (dataset@commit). Source: World Bank, World Development Indicators.
 
     Raises:
-        ReferenceDataError: a listed file is missing or malformed, a bulk file's release
+        ReferenceDataError: a listed file is missing or malformed (a value that is not a
+            number, or negative: every indicator read is a level), a bulk file's release
             differs from the manifest's, a file lacks the World (WLD) rows, or an area of
             the scope is in none of the files. The message names the file and row.
     """
