@@ -546,12 +546,13 @@ def _read_tally(m: re.Match, first: dict, second: dict, quantities: list) -> lis
     """A pair whose first number is not the smaller: "52 to 48", "219-213", "won 3-2".
 
     Written with "to" or a dash alike, it is a tally (a vote, seats, a score) of two
-    counts, unless both numbers are below 10: "3-2", "1-1" or "5 to 4" is a score,
-    not a figure. "between 800 and 600" is a slip, not a tally, so it gives nothing.
+    counts, unless both are bare numbers below 10: "3-2", "1-1" or "5 to 4" is a
+    score, not a figure. "between 800 and 600" is a slip, not a tally: nothing.
+    With units it is two figures ("from 5 to 3 days").
     """
     if m["range_word"] and m["range_word"].lower() == "between":
         return []
-    if max(first["value"], second["value"]) < 10:
+    if max(first["value"], second["value"]) < 10 and not (first["unit"] or second["unit"]):
         return []
     return _read_apart(m, first, second, quantities)
 
@@ -679,7 +680,7 @@ def extract_figures(text: str) -> pd.DataFrame:
     and number-noun compounds (``the 1,000-page report`` counts 1,000 pages, as
     ``1,000 pages`` does; ``a 12-member panel`` counts 12 people). A tally, "X to Y" or
     "X-Y" whose first number is not the smaller, is two exact counts (``52 to 48``,
-    ``219-213``), or nothing when both numbers are below 10 (a score: ``3-2``, ``1-1``).
+    ``219-213``), or nothing when both are bare numbers below 10 (a score: ``3-2``, ``1-1``).
     Dates, years, clock times, ordinals, phone numbers, identifiers ("Article 5"),
     idioms ("one of", "a real boost") and a person's age (``Kim, 40,``, ``aged 40``,
     ``a 40-year-old``, ``40 years old``) are not figures.
