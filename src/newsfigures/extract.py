@@ -437,7 +437,8 @@ def _is_age(text: str, f: dict) -> bool:
     """Whether a figure is a person's age: "aged 40", "ages 18 to 60", or a bare whole
     number up to 120 set off by commas right after a name ("Kim, 40, met Putin, 72.").
     ("40-year-old" and "40 years old" are ages too; they are dropped when read.)"""
-    if _AGED_BEFORE.search(text, max(0, f["start"] - 12), f["start"]):
+    before = max(0, f["start"] - 12)
+    if "ge" in text[before:f["start"]] and _AGED_BEFORE.search(text, before, f["start"]):
         return True
     return (f["unit"] is None and f["qualifier"] == "exact" and f["value"] <= 120
             and re.fullmatch(r"\d{1,3}", text[f["start"]:f["end"]]) is not None
