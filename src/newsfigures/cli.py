@@ -148,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
                                         "sheet's columns; with --draft-sheet it writes a whole sheet instead "
                                         "(figure_01, figure_02, ...; topic 'other'; a placeholder measure to "
                                         "rewrite; --as-of and --source on every row) that 'check --sheet' "
-                                        "and 'build --sheet' accept.")
+                                        "accepts; set the topics before 'build --sheet'.")
     e.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
     e.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
     e.add_argument("--out", type=Path, help="write to this file instead of standard output")
