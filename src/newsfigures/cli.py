@@ -144,8 +144,8 @@ def parser() -> argparse.ArgumentParser:
     e = commands.add_parser("extract", help="list the figures quoted in an article's text",
                             description="Extract every figure quoted in a plain-text article (UTF-8) as "
                                         "one row per figure: value, bounds, unit, qualifier, attribution, "
-                                        "surface, offsets, sentence and kind. These are nine of a figure "
-                                        "sheet's columns; with --draft-sheet it writes a whole sheet instead "
+                                        "surface, offsets, sentence and kind (the first nine are columns of a figure "
+                                        "sheet). With --draft-sheet it writes a whole sheet instead "
                                         "(figure_01, figure_02, ...; topic 'other'; a placeholder measure to "
                                         "rewrite; --as-of and --source on every row) that 'check --sheet' "
                                         "accepts; set the topics before 'build --sheet'.")
