@@ -194,7 +194,8 @@ def test_draft_sheet_is_a_sheet_that_check_and_load_figures_accept(tmp_path, cap
     assert list(sheet["measure"]) == ["number of people, according to Officials",
                                       "percentage, according to the commission", "amount in USD"]
     assert (sheet["as_of"] == pd.Timestamp("2024-10-24")).all()
-    assert list(sheet["value"]) == [3000, 41.1, 2e9] and list(sheet["surface"]) == ["at least 3,000", "41.1%", "$2 billion"]
+    assert list(sheet["value"]) == [3000, 41.1, 2e9]
+    assert list(sheet["surface"]) == ["at least 3,000", "41.1%", "$2 billion"]
     assert "sentence" not in draft.read_text(encoding="utf-8")
     status, out, _ = _run(capsys, "check", str(article), "--sheet", str(draft))
     assert status == 0 and "All 3 figures in the sheet stand in the text as recorded" in out

@@ -172,7 +172,8 @@ def test_an_attribution_never_contains_its_own_figure(text, expected):
     ("Per the ministry, 3,000 troops left.", [("3,000", 3000, "people", "exact", "the ministry")]),
     ("North Korea has 1.28 million active personnel, according to IISS.",
      [("1.28 million", 1_280_000, "people", "exact", "IISS")]),
-    ("According to the U.S., at least 3,000 troops left.", [("at least 3,000", 3000, "people", "at_least", "the U.S.")]),
+    ("According to the U.S., at least 3,000 troops left.",
+     [("at least 3,000", 3000, "people", "at_least", "the U.S.")]),
     # "per" as a rate is no attribution
     ("Oil sold at $80 per barrel, and GDP per capita rose 5%.",
      [("$80", 80, "USD", "exact", None), ("5%", 5, "percent", "exact", None)]),
