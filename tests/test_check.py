@@ -141,3 +141,82 @@ def test_report_section_shows_the_comparison_without_sentences(article_path, art
     assert "hundreds of thousands" in table["text/html"] and "the West" in table["text/html"]
     for sentence in extract_figures(article_text)["sentence"]:
         assert sentence not in table["text/html"] and sentence[:60] not in table["text/plain"]
+
+
+def _stdin(monkeypatch, data: bytes):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_extract_and_check_read_standard_input(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "article.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    status, from_file, _ = _run(capsys, "extract", str(path))
+    assert status == 0
+    _stdin(monkeypatch, TEXT.encode("utf-8"))
+    status, out, _ = _run(capsys, "extract", "-")
+    assert status == 0 and out == from_file
+    assert out.splitlines()[1].startswith('3000,3000,,people,at_least,Officials,"at least 3,000",14,28,')
+    _stdin(monkeypatch, TEXT.encode("utf-8"))
+    status, out, _ = _run(capsys, "check", "-", "--sheet", str(_sheet_file(tmp_path)))
+    assert status == 0 and "All 2 figures" in out
+
+
+def _sheet_file(tmp_path):
+    path = tmp_path / "sheet.csv"
+    _sheet(SHEET).to_csv(path, index=False, date_format="%Y-%m-%d")
+    return path
+
+
+@pytest.mark.parametrize("command", ["extract", "check"])
+@pytest.mark.parametrize("content, words", [
+    (b"caf\xe9 3,000", "not UTF-8"),
+    (b"\x89PNG\x00\x00\x01", "binary"),
+    (b" \n", "is empty"),
+    (b"12 troops. " * 460_000, "larger than the 5,000,000-byte limit"),
+])
+def test_bad_standard_input_gives_one_line_and_status_1(monkeypatch, capsys, command, content, words):
+    _stdin(monkeypatch, content)
+    status, out, err = _run(capsys, command, "-")
+    assert status == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"newsfigures {command}: error: <stdin>: ") and words in err
+
+
+def test_draft_sheet_is_a_sheet_that_check_and_load_figures_accept(tmp_path, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT + " It cost $2 billion.", encoding="utf-8")
+    draft = tmp_path / "draft.csv"
+    status, _, err = _run(capsys, "extract", str(article), "--draft-sheet", "--source", "s", "--as-of", "2024-10-24",
+                          "--out", str(draft))
+    assert status == 0 and "3 draft sheet rows" in err
+    sheet = load_figures(draft)
+    assert list(sheet["figure_id"]) == ["figure_01", "figure_02", "figure_03"]
+    assert set(sheet["topic"]) == {"other"} and set(sheet["source"]) == {"s"}
+    assert list(sheet["measure"]) == ["number of people, according to Officials",
+                                      "percentage, according to the commission", "amount in USD"]
+    assert (sheet["as_of"] == pd.Timestamp("2024-10-24")).all()
+    assert list(sheet["value"]) == [3000, 41.1, 2e9]
+    assert list(sheet["surface"]) == ["at least 3,000", "41.1%", "$2 billion"]
+    assert "sentence" not in draft.read_text(encoding="utf-8")
+    status, out, _ = _run(capsys, "check", str(article), "--sheet", str(draft))
+    assert status == 0 and "All 3 figures in the sheet stand in the text as recorded" in out
+
+
+def test_draft_sheet_of_the_article_checks_clean(article_path, tmp_path, capsys):
+    draft = tmp_path / "draft.csv"
+    status, _, _ = _run(capsys, "extract", str(article_path), "--draft-sheet", "--source", "nbc-2024-10-24", "--as-of",
+                        "2024-10-24", "--out", str(draft))
+    assert status == 0
+    assert list(load_figures(draft)["surface"]) == list(load_figures().sort_values("char_start")["surface"])
+    status, out, _ = _run(capsys, "check", str(article_path), "--sheet", str(draft))
+    assert status == 0 and out.count(" ok ") == 5
+
+
+def test_draft_sheet_needs_source_and_a_real_date(tmp_path, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    with pytest.raises(SystemExit) as usage:
+        main(["extract", str(article), "--draft-sheet", "--as-of", "2024-10-24"])
+    assert usage.value.code == 2 and "--draft-sheet needs --source" in capsys.readouterr().err
+    status, out, err = _run(capsys, "extract", str(article), "--draft-sheet", "--source", "s", "--as-of", "2024-02-30")
+    assert status == 1 and out == "" and err.count("\n") == 1
+    assert "column 'as_of': '2024-02-30' is not a date" in err

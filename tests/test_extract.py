@@ -142,3 +142,99 @@ def test_long_text_without_full_stops_keeps_sentences_short():
     assert len(found) == 400
     assert found["sentence"].str.len().max() <= MAX_SENTENCE
     assert (found["attribution"] == "officials").all()
+
+
+
+def _rows(text: str) -> list[tuple]:
+    """(surface, value rounded to 6 decimals, unit, qualifier, attribution) per figure; NaN as None."""
+    found = extract_figures(text).astype(object)
+    found = found.where(found.notna(), None)
+    return [(s, None if v is None else round(v, 6), u, q, a)
+            for s, v, u, q, a in zip(found["surface"], found["value"], found["unit"], found["qualifier"],
+                                     found["attribution"])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the speaker "Two-thirds of voters" holds the figure: it is not the figure's source
+    ("Two-thirds of voters said the plan had failed.", [("Two-thirds", 0.666667, "fraction", "exact", None)]),
+    ("Two-thirds of voters said the plan had failed, according to the pollster.",
+     [("Two-thirds", 0.666667, "fraction", "exact", "the pollster")]),
+    ("Two-thirds of voters said 52% of prices rose.",
+     [("Two-thirds", 0.666667, "fraction", "exact", None), ("52%", 52, "percent", "exact", "Two-thirds of voters")]),
+])
+def test_an_attribution_never_contains_its_own_figure(text, expected):
+    assert _rows(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("North Korea has 1.28 million active personnel, per IISS.",
+     [("1.28 million", 1_280_000, "people", "exact", "IISS")]),
+    ("Per the ministry, 3,000 troops left.", [("3,000", 3000, "people", "exact", "the ministry")]),
+    ("North Korea has 1.28 million active personnel, according to IISS.",
+     [("1.28 million", 1_280_000, "people", "exact", "IISS")]),
+    ("According to the U.S., at least 3,000 troops left.",
+     [("at least 3,000", 3000, "people", "at_least", "the U.S.")]),
+    # "per" as a rate is no attribution
+    ("Oil sold at $80 per barrel, and GDP per capita rose 5%.",
+     [("$80", 80, "USD", "exact", None), ("5%", 5, "percent", "exact", None)]),
+])
+def test_per_x_and_according_to_x_credit_the_source(text, expected):
+    assert _rows(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Kim, 40, met Putin, 72, in Pyongyang.",
+    "The talks were led by Kim, 40, and Putin, 72.",
+    "Kim, aged 40, met a 72-year-old Putin.",
+    "The 40 years old leader met a six-month-old panda.",
+    "Men aged 18 to 60 may not leave.",
+])
+def test_ages_are_not_figures(text):
+    assert _rows(text) == []
+
+
+def test_numbers_beside_a_name_that_are_not_ages_stay_figures():
+    assert _rows("In Kharkiv, 40, were wounded, and Kim met 12 officials.") == [
+        ("40", 40, "people", "exact", None), ("12", 12, "people", "exact", None)]
+
+
+@pytest.mark.parametrize("text, surfaces", [
+    ("The vote was 52 to 48.", ["52", "48"]),
+    ("The vote was 52-48.", ["52", "48"]),
+    ("The bill passed 219-213.", ["219", "213"]),
+    ("The bill passed 219 to 213.", ["219", "213"]),
+    ("The bill passed 219\u2013213.", ["219", "213"]),
+    ("They won 3-2 after a 1-1 draw.", []),  # two numbers below 10: a score, not a figure
+    ("They won 3 to 2.", []),
+])
+def test_a_tally_gives_two_counts_in_either_spelling(text, surfaces):
+    rows = _rows(text)
+    assert [r[0] for r in rows] == surfaces
+    assert all((unit, qualifier) == ("count", "exact") for _, _, unit, qualifier, _ in rows)
+    assert [r[1] for r in rows] == [float(s) for s in surfaces]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Its army is 1.2 million strong.", [("1.2 million strong", 1_200_000, "people", "approximate", None)]),
+    ("Its army is 1.2 million-strong.", [("1.2 million-strong", 1_200_000, "people", "approximate", None)]),
+    ("It fields a million strong army.", [("a million strong", 1_000_000, "people", "approximate", None)]),
+    ("The crowd was 15,000 strong.", [("15,000 strong", 15_000, "people", "approximate", None)]),
+    ("At least 3,000 \u2014 and possibly 10,000 \u2014 troops.",
+     [("At least 3,000", 3000, "people", "at_least", None), ("10,000", 10_000, "people", "exact", None)]),
+    ("The 9/11 attacks killed nearly 3,000.", [("nearly 3,000", 3000, "people", "nearly", None)]),
+    # a noun after the figure still decides: these are not people
+    ("Two strong candidates emerged.", [("Two", 2, "count", "exact", None)]),
+    ("The flood killed 3,000 cattle.", [("3,000", 3000, "count", "exact", None)]),
+])
+def test_people_by_strong_by_an_aside_and_by_a_verb_before(text, expected):
+    assert _rows(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("They read the 1,000-page report.", [("1,000-page", 1000, "count", "exact", None)]),
+    ("They read a report of 1,000 pages.", [("1,000", 1000, "count", "exact", None)]),
+    ("A 12-member panel and a 500-soldier unit left.",
+     [("12-member", 12, "people", "exact", None), ("500-soldier", 500, "people", "exact", None)]),
+])
+def test_a_number_noun_compound_counts_its_noun(text, expected):
+    assert _rows(text) == expected

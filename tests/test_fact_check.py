@@ -118,3 +118,26 @@ def test_article_marks_pair_figures_with_indicators():
     assert ("nk_army_size", "MS.MIL.TOTL.P1", "1,000,000") in pairs
     assert not any(math.isnan(v) for v in marks["value"])
     assert isinstance(marks, pd.DataFrame)
+
+
+def test_summary_table_signs_gaps_with_a_true_minus_and_labels_every_release(check):
+    table = summary_table(check).set_index(["Figure", "Data"])
+    gap, year = table["Gap"], table["Year, release"]
+    assert gap[("BRICS share of world population", "before the article")] == "\u22120.05 pp"
+    assert gap[("BRICS share of world GDP", "before the article")] == "\u22120.48 pp"
+    assert gap[("BRICS share of world GDP", "any release")] == "+0.21 pp"
+    assert gap[("BRICS share of world population", "any release")] == "0.00 pp"  # 41.10 vs 41.1: no sign
+    assert gap[("Size of North Korea's army", "any release")] == "+379,000"
+    assert not gap.str.contains("-").any()
+    assert year[("Size of North Korea's army", "any release")] == "2015, WDI (IISS series, one release)"
+    assert year.str.fullmatch(r"\d{4}, WDI (\d{4}-\d{2}-\d{2}|\(IISS series, one release\))").all()
+    assert "(WDI, IISS series, one release)" in findings(check)[0]
+    # the data keeps plain numbers
+    assert check.loc[check["closest_at_publication"], "difference_pp"].min() == pytest.approx(-0.48, abs=0.01)
+
+
+def test_a_negative_head_count_gap_has_a_true_minus():
+    figures = load_figures()
+    figures.loc[figures["figure_id"] == "nk_army_size", ["value", "lower", "upper"]] = 2_000_000
+    row = summary_table(fact_check(figures)).iloc[0]
+    assert (row["Figure"], row["Gap"]) == ("Size of North Korea's army", "\u2212531,000")

@@ -183,6 +183,11 @@ def test_share_of_a_list_is_the_sum_of_its_parts():
     (lambda: share_of_world("SP.POP.TOTL", "BRICS-7", 2020), "unknown group 'BRICS-7'"),
     (lambda: share_of_world("MS.MIL.TOTL.P1", ["PRK"], 2020, OLDER), "without a release split"),
     (lambda: brics_members("someday"), "is not a date"),
+    # a date before the first summit has no members: an error, not a share of 0%
+    (lambda: share_of_world("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
+    (lambda: group_total("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
+    (lambda: share_of_world("SP.POP.TOTL", "BRICS-5", 2020.5), "year 2020.5 is not a whole number"),
+    (lambda: group_total("MS.MIL.TOTL.P1", ["PRK"], "2020"), "year '2020' is not a whole number"),
 ])
 def test_bad_requests_raise_clear_errors(call, message):
     with pytest.raises(ReferenceDataError, match=message.replace("(", r"\(").replace("+", r"\+")):
@@ -298,6 +303,12 @@ def _break(path: Path, old: str, new: str) -> None:
      r"population\.csv: has no WLD \(World\) rows"),
     (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
                         "Country Code", "Code"), r"sp\.pop\.totl/data\.csv: missing column 'Country Code'"),
+    (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
+                        "Beeland,BBB,2015,30", "Beeland,BBB,2015,-5"),
+     r"sp\.pop\.totl/data\.csv, row 3, column 'Value': '-5' is negative"),
+    (lambda raw: _break(raw / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints/"
+                              "ddf--datapoints--ms_mil_totl_p1--by--geo--time.csv", "bbb,2015,2000", "bbb,2015,-2000"),
+     r"ms_mil_totl_p1--by--geo--time\.csv, row 3, column 'ms_mil_totl_p1': '-2000' is negative"),
 ])
 def test_reference_command_fails_in_one_line_and_keeps_the_old_extract(mini, damage, message):
     raw, out = mini
@@ -317,6 +328,49 @@ def test_reference_command_rejects_an_area_in_no_file(mini):
     (out / "countries.csv").write_text("iso3,name,why\nAAA,Aland,test\nZZZ,Nowhere,test\nWLD,World,test\n")
     done = _run("reference", "--from", raw, "--out", out)
     assert done.returncode == 1 and "countries.csv, row 3: ZZZ is in none of the raw files" in done.stderr
+
+
+REFERENCE_FILES = ["raw_files.csv", "countries.csv", "brics_membership.csv", "checks.csv", "SOURCES.md"]
+
+
+def test_reference_command_fills_a_new_folder_that_a_build_can_use(raw_dir, tmp_path):
+    from newsfigures.factcheck import fact_check
+    from newsfigures.figures import load_figures
+
+    out = tmp_path / "new" / "reference"
+    done = _run("reference", "--from", raw_dir, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert (out / "wdi_extract.csv").read_bytes() == (paths.REFERENCE_DIR / "wdi_extract.csv").read_bytes()
+    for name in REFERENCE_FILES:
+        assert (out / name).read_bytes() == (paths.REFERENCE_DIR / name).read_bytes(), name
+    assert f"copied {', '.join(REFERENCE_FILES)} from" in done.stderr
+    assert share_of_world("SP.POP.TOTL", "BRICS-5", 2020, reference=out) == pytest.approx(41.10, abs=0.01)
+    pd.testing.assert_frame_equal(fact_check(load_figures(), reference=out), fact_check(load_figures()))
+
+
+def test_reference_command_keeps_the_folders_own_lists_and_copies_the_rest(mini):
+    raw, out = mini
+    (out / "raw_files.csv").unlink()  # taken from data/reference/; countries.csv is the folder's own
+    done = _run("reference", "--from", raw, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert sorted(set(pd.read_csv(out / "wdi_extract.csv")["iso3"])) == ["AAA", "BBB", "WLD"]
+    assert (out / "countries.csv").read_text().startswith("iso3,name,why\nAAA,Aland")
+    for name in ["raw_files.csv", "brics_membership.csv", "checks.csv", "SOURCES.md"]:
+        assert (out / name).read_bytes() == (paths.REFERENCE_DIR / name).read_bytes(), name
+
+
+def test_reference_command_into_a_new_folder_writes_nothing_on_error(mini, tmp_path):
+    raw, _ = mini
+    out = tmp_path / "empty"
+    out.mkdir()
+    # data/reference/countries.csv lists areas the tiny raw folder lacks
+    done = _run("reference", "--from", raw, "--out", out)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "is in none of the raw files" in done.stderr
+    assert list(out.iterdir()) == []
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    done = _run("reference", "--from", raw, "--out", afile)
+    assert done.returncode == 1 and f"{afile}: is a file, not a reference folder" in done.stderr
 
 
 def test_refresh_is_idempotent(mini):

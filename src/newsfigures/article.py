@@ -102,14 +102,34 @@ def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
         raise ArticleError(f"{path}: no such file") from None
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    return decode_article(data, path, max_bytes)
+
+
+def decode_article(data: bytes, name: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
+    """Check and decode an article's bytes, read from a file or standard input.
+
+    Args:
+        data: the bytes read (for a stream, read at most ``max_bytes + 1`` of them).
+        name: what to call the input in messages (a path, ``<stdin>``).
+        max_bytes: refuse more bytes than this.
+
+    Returns:
+        The text as ``str`` (a UTF-8 byte-order mark is dropped).
+
+    Raises:
+        ArticleError: more than ``max_bytes``, binary (NUL bytes), not valid UTF-8, or
+            only whitespace. The message names the input.
+    """
+    if len(data) > max_bytes:
+        raise ArticleError(f"{name}: is larger than the {max_bytes:,}-byte limit for an article")
     if b"\x00" in data:
-        raise ArticleError(f"{path}: looks binary (contains NUL bytes), expected UTF-8 text")
+        raise ArticleError(f"{name}: looks binary (contains NUL bytes), expected UTF-8 text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArticleError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+        raise ArticleError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from None
     if not text.strip():
-        raise ArticleError(f"{path}: is empty")
+        raise ArticleError(f"{name}: is empty")
     return text
 
 

@@ -29,10 +29,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _reference(args: argparse.Namespace) -> int:
-    from .wdi import refresh_extract
+    from . import paths
+    from .wdi import missing_reference_files, refresh_extract
 
+    copied = missing_reference_files(args.out) if args.out is not None else []
     path, extract, written = refresh_extract(args.raw_dir, args.out, since=args.since)
     if not args.quiet:
+        if copied:
+            print(f"copied {', '.join(copied)} from {paths.REFERENCE_DIR} to {args.out}", file=sys.stderr)
         releases = sorted(extract["release"].dropna().unique(), reverse=True)
         state = "wrote" if written else "unchanged:"
         print(f"{state} {path} ({len(extract)} values; releases {', '.join(releases)}; "
@@ -40,13 +44,29 @@ def _reference(args: argparse.Namespace) -> int:
     return 0
 
 
+def _article_text(article: Path) -> str:
+    """The text of ``article``, or of standard input when it is ``-``, checked as
+    :func:`newsfigures.article.read_article` checks a file."""
+    from .article import MAX_ARTICLE_BYTES, decode_article, read_article
+
+    if str(article) == "-":
+        return decode_article(sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "<stdin>")
+    return read_article(article)
+
+
 def _extract(args: argparse.Namespace) -> int:
-    from .article import read_article
     from .extract import extract_figures
     from .fileio import write_atomic
 
-    figures = extract_figures(read_article(args.article))
-    if args.format == "json":
+    if args.draft_sheet and (args.source is None or args.as_of is None or args.format != "csv"):
+        args.parser.error("--draft-sheet needs --source KEY and --as-of YYYY-MM-DD, and writes CSV")
+    figures = extract_figures(_article_text(args.article))
+    if args.draft_sheet:
+        from .reconcile import draft_sheet
+
+        sheet = draft_sheet(figures, args.source, args.as_of)
+        output = sheet.to_csv(index=False, lineterminator="\n", float_format="%.15g", date_format="%Y-%m-%d")
+    elif args.format == "json":
         output = figures.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     else:
         output = figures.to_csv(index=False, lineterminator="\n", float_format="%.15g")
@@ -57,20 +77,21 @@ def _extract(args: argparse.Namespace) -> int:
             write_atomic(args.out, output)
         except OSError as exc:
             raise NewsfiguresError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
-        print(f"{len(figures)} figures from {args.article} written to {args.out}", file=sys.stderr)
+        what = "draft sheet rows" if args.draft_sheet else "figures"
+        name = "standard input" if str(args.article) == "-" else args.article
+        print(f"{len(figures)} {what} from {name} written to {args.out}", file=sys.stderr)
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .article import read_article
     from .extract import extract_figures
     from .figures import load_figures
     from .reconcile import agree, compare_with_sheet, summary
 
     sheet = load_figures(args.sheet)
-    comparison = compare_with_sheet(extract_figures(read_article(args.article)), sheet)
+    comparison = compare_with_sheet(extract_figures(_article_text(args.article)), sheet)
     table = comparison[["figure_id", "status", "surface", "char_start", "found_surface", "found_start",
                         "sheet_figure", "found_figure"]]
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
@@ -119,11 +140,17 @@ def parser() -> argparse.ArgumentParser:
                             description="Read raw World Bank WDI files (bulk API_<code>_DS2_*.csv downloads, long "
                                         "'Country Name, Country Code, Year, Value' tables, open-numbers DDF "
                                         "datapoints) listed in <out>/raw_files.csv, keep the areas in "
-                                        "<out>/countries.csv, and write <out>/wdi_extract.csv. On any error the "
-                                        "existing extract is left as it was.")
+                                        "<out>/countries.csv, and write <out>/wdi_extract.csv. Where <out> "
+                                        "lacks raw_files.csv or countries.csv (a new or empty folder), they are "
+                                        "read from data/reference/; every reference file <out> lacks "
+                                        "(raw_files.csv, countries.csv, brics_membership.csv, checks.csv, "
+                                        "SOURCES.md) is then copied there from data/reference/, so that "
+                                        "'build --reference <out>' can use it. On any error nothing is written "
+                                        "and the existing extract is left as it was.")
     r.add_argument("--from", dest="raw_dir", type=Path, required=True, metavar="DIR",
                    help="folder of raw files; raw_files.csv paths are relative to it (e.g. ../shared/reference/raw)")
-    r.add_argument("--out", type=Path, help="reference folder (default: data/reference/)")
+    r.add_argument("--out", type=Path, help="reference folder to write, new or existing; missing reference files "
+                                            "are copied from data/reference/ (default: data/reference/)")
     r.add_argument("--since", type=int, default=2015, help="first year kept (default: 2015)")
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_reference)
@@ -131,17 +158,26 @@ def parser() -> argparse.ArgumentParser:
     e = commands.add_parser("extract", help="list the figures quoted in an article's text",
                             description="Extract every figure quoted in a plain-text article (UTF-8) as "
                                         "one row per figure: value, bounds, unit, qualifier, attribution, "
-                                        "surface, offsets, sentence and kind.")
-    e.add_argument("article", type=Path, help="the article's text file (UTF-8)")
+                                        "surface, offsets, sentence and kind (the first nine are columns of a figure "
+                                        "sheet). With --draft-sheet it writes a whole sheet instead "
+                                        "(figure_01, figure_02, ...; topic 'other'; a placeholder measure to "
+                                        "rewrite; --as-of and --source on every row) that 'check --sheet' "
+                                        "accepts; set the topics before 'build --sheet'.")
+    e.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
     e.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
     e.add_argument("--out", type=Path, help="write to this file instead of standard output")
-    e.set_defaults(func=_extract)
+    e.add_argument("--draft-sheet", action="store_true",
+                   help="write a figure sheet (CSV) to edit, instead of the extraction table")
+    e.add_argument("--source", metavar="KEY", help="with --draft-sheet: the article's key (sheet column 'source')")
+    e.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="with --draft-sheet: the date the figures refer to (sheet column 'as_of')")
+    e.set_defaults(func=_extract, parser=e)
 
     c = commands.add_parser("check", help="reconcile a figure sheet with an article's text",
                             description="Compare each row of a figure sheet with the figure extracted at "
                                         "its offsets in the text; list figures in the text that the sheet "
                                         "lacks. Exit status 0 when they agree, 1 when they differ.")
-    c.add_argument("article", type=Path, help="the article's text file (UTF-8)")
+    c.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
     c.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
     c.set_defaults(func=_check)
     return top

@@ -101,7 +101,10 @@ _SUFFIX_UNITS: dict[str, tuple[str, str]] = {
     **{w: (u, "measure") for w, u in _MEASURE_UNITS.items()},
     **{w: (u, "duration") for w, u in _TIME_UNITS.items()},
     **{w: (u, "measure") for w, u in _TEMPERATURE_UNITS.items()},
-    "strong": ("people", "count"), "year old": ("years", "age"), "years old": ("years", "age"),
+    "strong": ("people", "count"),
+    # "40-year-old", "40 years old", "six-month-old": a person's age, which is not a figure
+    **{f"{u}{s} old{o}": ("years", "age") for u in ("year", "month", "week", "day") for s in ("", "s")
+       for o in ("", "s")},
 }
 # Nouns that make a count a count of people ("3,000 North Korean soldiers").
 _PERSON_NOUNS = (
@@ -119,6 +122,10 @@ _GROUP_NOUNS = "crowd crowds population garrison workforce electorate audience".
 _CASUALTY_WORDS = ("killed dead died wounded injured displaced evacuated arrested detained missing fled "
                    "captured deported mobilized mobilised conscripted drafted enlisted attended voted marched "
                    "gathered protested joined took part").split()
+# Verbs whose object, printed right after them, is a number of people ("killed nearly 3,000").
+_OBJECT_VERBS = ("killed kill kills killing wounded wounding injured injuring displaced displacing evacuated "
+                 "arrested detained captured deported mobilized mobilised conscripted drafted enlisted "
+                 "recruited rescued executed abducted kidnapped").split()
 # Verbs that often follow a count with its noun left out ("some 40,000 took part").
 _VERBS_AFTER = "took take takes went go left came come remain remained stayed live lived say said".split()
 # Words after which a number word is a reference, not a figure: "the two leaders".
@@ -201,7 +208,10 @@ _SCALE = (rf"(?:\s+{_SCALE_WORD}\b){{1,2}}"
 _SUFFIX = (
     r"\s?%|\s?(?:percentage|basis)\s+points?\b|\s?(?:percent|per\s?cent|pct|bps|pp)\b"
     r"|[-\u2011]strong\b"
-    r"|[\s-]years?[\s-]old\b"
+    # with a space: after a scale word ("a million strong army") or ending the phrase
+    # ("is 3,000 strong."), so that "two strong candidates" stays two candidates
+    r"|(?:(?<=hundred)|(?<=thousand)|(?<=million))\s+strong\b|\s+strong\b(?!\s+(?!(?:and|or|but)\b)[A-Za-z])"
+    r"|[\s-](?:year|month|week|day)s?[\s-]olds?\b"
     r"|\s?\u00b0\s?[CF]\b|(?<=\d)[CF]\b|\s+degrees(?:\s+(?:[Cc]elsius|[Ff]ahrenheit))?\b"
     rf"|\s{_words(_CURRENCY_WORDS, False)}\b"
     rf"|[\s-]?{_words(_UNIT_ABBREVIATIONS, False)}\b"
@@ -281,6 +291,16 @@ _WORD_AFTER = re.compile(rf"\s+(?:of\s+)?(?!{_STOP}\b|{_words(_VERBS_AFTER, Fals
 _CASUALTY_AHEAD = re.compile(
     rf"(?:[^\w.;:!?'\u2019-]+[\w'\u2019-]+){{0,8}}?[^\w.;:!?'\u2019-]+{_words(_CASUALTY_WORDS, False)}\b")
 _CASUALTY_NEXT = re.compile(rf"\s+{_words(_CASUALTY_WORDS, False)}\b")
+# Verbs whose object is people, right before a figure: "the attacks killed nearly 3,000".
+_CASUALTY_BEFORE = re.compile(rf"\b{_words(_OBJECT_VERBS, False)}\s+$")
+# An aside set off by dashes after a figure ("at least 3,000 -- and possibly 10,000 --
+# troops"), or the dash closing one: the counted noun comes after it.
+_ASIDE_AFTER = re.compile(r"\s*(?:[\u2014\u2013]|--)(?:[^\u2014\u2013.;:!?]{1,80}?(?:[\u2014\u2013]|--))?(?=\s)")
+# A singular noun joined to a number: "the 1,000-page report", "a 12-member panel".
+_COMPOUND = re.compile(r"[-\u2011](?P<noun>[a-z]+)\b(?![-\u2011]\w)")
+# A person's age: "Kim, 40, met ..." (a bare number set off by commas after a name) and "aged 40".
+_AGED_BEFORE = re.compile(r"\b(?:[Aa]ged|[Aa]ges?|[Aa]ge\s+of)\s+$")
+_AGE_AFTER = re.compile(r"\s*(?:[,)]|[.;!?](?:\s|$))")
 _CURRENCY_OF = re.compile(rf"\s+of\s+({_words(_CURRENCY_WORDS, False)})\b")
 _NOT_AFTER = re.compile(
     rf"\s+(?:ago|later|earlier|from\s+now)\b|\s*[-\u2013]?\s*{_MONTH}|\s*(?:[AaPp]\.?[Mm]\.?(?!\w)|GMT\b|UTC\b)"
@@ -312,10 +332,17 @@ _AUXILIARY = r"(?:\s+(?:now|also|still|previously|earlier|later|initially|privat
 #: "..., said X."); the other kind introduces what follows it ("officials said the ...").
 _ATTRIBUTION = re.compile(
     rf"[Aa]ccording\s+to\s+(?P<according>{_SOURCE})"
+    # "..., per IISS." and "Per the ministry, ...": "per" after a comma, bracket or dash, or
+    # capitalised; a rate ("$5 per barrel", "per capita") follows its number with no comma.
+    rf"|(?:(?<=[,(\u2014\u2013])\s*|(?<![\w'\u2019.-])(?=Per\b))[Pp]er\s+(?P<per>{_SOURCE})"
     rf"|(?P<before>{_SOURCE})(?:,\s+(?P<apposition>[^,.;:!?\u201c\u201d\"]{{2,80}}?),)?{_AUXILIARY}\s+{_SAY}\b(?P<aside>(?=\s*(?:[.,;:!?\u201d\"\u2014]|$)))?"
     rf"|(?<=[,\u201d\"])\s*{_SAY}\s+(?P<after>{_SOURCE})(?=\s*(?:[.,;!?]|$))"
 )
 _NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME})*")
+# A name before an appositive age; not a place after a preposition ("in Kharkiv, 40 ...").
+_NAME_BEFORE = re.compile(
+    "".join(rf"(?<!\b{w} )" for p in "in at on to from near".split() for w in (p, p.capitalize()))
+    + rf"(?<![\w'\u2019.-]){_NAME}(?:\s+{_NAME})*,\s*$")
 # Between a figure and a later "X said ..." phrase, this ends the figure's clause.
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|as|yet)\b")
 #: Longest sentence kept whole, in characters; longer runs without a full stop are cut at a
@@ -406,6 +433,20 @@ def _word_number_is_reference(text: str, start: int, q: dict) -> bool:
     return bool(_DETERMINER_BEFORE.search(text, max(0, start - 12), start))
 
 
+def _is_age(text: str, f: dict) -> bool:
+    """Whether a figure is a person's age: "aged 40", "ages 18 to 60", or a bare whole
+    number up to 120 set off by commas right after a name ("Kim, 40, met Putin, 72.").
+    ("40-year-old" and "40 years old" are ages too; they are dropped when read.)"""
+    before = max(0, f["start"] - 12)
+    # This runs for every figure: a substring test spares most of them the regex search.
+    if "ge" in text[before:f["start"]] and _AGED_BEFORE.search(text, before, f["start"]):
+        return True
+    return (f["unit"] is None and f["qualifier"] == "exact" and f["value"] <= 120
+            and re.fullmatch(r"\d{1,3}", text[f["start"]:f["end"]]) is not None
+            and _AGE_AFTER.match(text, f["end"]) is not None
+            and _NAME_BEFORE.search(text, max(0, f["start"] - 60), f["start"]) is not None)
+
+
 def _bounds(qualifier: str, value: float) -> tuple[float, float, float]:
     """(value, lower, upper) for a point figure under the sheet's qualifier conventions."""
     nan = float("nan")
@@ -474,7 +515,7 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
         return []
     for q_start, q_end, q in quantities:
         if (_is_year(q, text, m.end()) or _word_number_is_reference(text, q_start, q)
-                or (q["scale"] in ("k", "b") and not q["currency"])):
+                or (q["scale"] in ("k", "b") and not q["currency"]) or q["kind"] == "age"):
             return []
     if len(quantities) == 2:
         (s1, e1, first), (s2, e2, second) = quantities
@@ -487,8 +528,7 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
             return _read_apart(m, first, second, quantities)
         low, high = float(first["value"]), float(second["value"])
         if low >= high:
-            # "passed 312 to 118" is a tally of two figures; "won 3-2" is a score, not a figure
-            return _read_apart(m, first, second, quantities) if " to " in body.lower() else []
+            return _read_tally(m, first, second, quantities)
         return [_figure(m.start(), m.end(), nan, low, high, "range", second)]
     (_, _, q), = quantities
     qualifier, start = _qualifier(m)
@@ -496,7 +536,34 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
         qualifier = _POSTFIX_QUALIFIERS[" ".join(m["postfix"].lower().lstrip("-\u2011").split())]
     elif qualifier == "exact" and q["suffix"] == "strong" and (q["scale"] or q["value"] % 1000 == 0):
         qualifier = "approximate"  # a round "-strong" force is a size in round numbers
-    return [_figure(start, m.end(), *_bounds(qualifier, float(q["value"])), qualifier, q)]
+    end, unit = m.end(), None
+    compound = _COMPOUND.match(text, end) if not (q["unit"] or m["postfix"]) else None
+    if compound:
+        # "the 1,000-page report" counts pages as "1,000 pages" does; "a 12-member panel" counts people
+        end, unit = compound.end(), "people" if _is_person_noun(compound["noun"]) else "count"
+    return [_figure(start, end, *_bounds(qualifier, float(q["value"])), qualifier, q, unit=unit)]
+
+
+def _read_tally(m: re.Match, first: dict, second: dict, quantities: list) -> list[dict]:
+    """A pair whose first number is not the smaller: "52 to 48", "219-213", "won 3-2".
+
+    Written with "to" or a dash alike, it is a tally (a vote, seats, a score) of two
+    counts, unless both are bare numbers below 10: "3-2", "1-1" or "5 to 4" is a
+    score, not a figure. "between 800 and 600" is a slip, not a tally: nothing.
+    With units it is two figures ("from 5 to 3 days").
+    """
+    if m["range_word"] and m["range_word"].lower() == "between":
+        return []
+    if max(first["value"], second["value"]) < 10 and not (first["unit"] or second["unit"]):
+        return []
+    return _read_apart(m, first, second, quantities)
+
+
+def _is_person_noun(noun: str) -> bool:
+    """Whether a singular noun in a compound ("12-member", "3,000-man") names people."""
+    noun = noun.lower()
+    return (noun in _PEOPLE_WORDS or f"{noun}s" in _PEOPLE_WORDS
+            or noun in ("man", "woman", "child", "person"))
 
 
 def _read_apart(m: re.Match, first: dict, second: dict, quantities: list) -> list[dict]:
@@ -511,17 +578,22 @@ def _read_apart(m: re.Match, first: dict, second: dict, quantities: list) -> lis
 def _count_unit(text: str, start: int, end: int, sentence: tuple[int, int]) -> str:
     """``people`` when the figure counts persons, else ``count``.
 
-    A person noun within three words after the figure decides it; any other noun there
-    makes it a count of that noun. With no noun after it, a casualty word later in the
-    clause ("have been killed") or a person or group noun earlier in the sentence ("the
-    number of forces ... at least 3,000", "the crowd at 15,000") makes it people.
+    A person noun within three words after the figure, or after a dash-enclosed aside
+    ("3,000 -- and possibly 10,000 -- troops"), decides it; any other noun there makes it
+    a count of that noun. With no noun after it, a verb whose object is people right
+    before it ("killed nearly 3,000"), a casualty word later in the clause ("have been
+    killed") or a person or group noun earlier in the sentence ("the number of forces
+    ... at least 3,000", "the crowd at 15,000") makes it people.
     """
     s_start, s_end = sentence
     if _PERSON_AFTER.match(text, end, s_end) or _CASUALTY_NEXT.match(text, end, s_end):
         return "people"
+    aside = _ASIDE_AFTER.match(text, end, s_end)
+    if aside and _PERSON_AFTER.match(text, aside.end(), s_end):
+        return "people"
     if _WORD_AFTER.match(text, end, s_end):
         return "count"
-    if _CASUALTY_AHEAD.match(text, end, s_end):
+    if _CASUALTY_BEFORE.search(text, max(s_start, start - 20), start) or _CASUALTY_AHEAD.match(text, end, s_end):
         return "people"
     for word in _WORD.findall(text, max(s_start, start - 100), start):
         if word.lower() in _PEOPLE_WORDS or _NATIONALITY.match(word):
@@ -558,11 +630,12 @@ def _attributions(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     """Attribution phrases in ``text[start:end]``: (start, end, source as printed, introduces).
 
     ``introduces`` is true for a phrase that reports what follows it ("officials said
-    the toll was ..."), false for "according to X" and for asides ("..., the U.S. says").
+    the toll was ..."), false for "according to X", "per X" and for asides ("..., the
+    U.S. says").
     """
     found = []
     for m in _ATTRIBUTION.finditer(text, start, end):
-        source = m["according"] or m["before"] or m["after"]
+        source = m["according"] or m["per"] or m["before"] or m["after"]
         if m["apposition"] and _NAMES_ONLY.fullmatch(m["apposition"]):
             source = m["apposition"]  # "a spokeswoman for the ministry, Olena Marchuk, said"
         introduces = m["before"] is not None and m["aside"] is None
@@ -573,12 +646,15 @@ def _attributions(text: str, start: int, end: int) -> list[tuple[int, int, str, 
 def _nearest(text: str, phrases: list, start: int, end: int):
     """The source of the attribution phrase closest to ``text[start:end]``, or None.
 
-    A phrase that introduces what follows it does not reach back over a clause break:
-    in "worth $2 billion, and officials said ...", the officials speak only for what
-    comes after them.
+    A phrase that overlaps the figure is never its source: in "Two-thirds of voters
+    said ...", the figure is part of the speaker, not credited to it. A phrase that
+    introduces what follows it does not reach back over a clause break: in "worth $2
+    billion, and officials said ...", the officials speak only for what comes after them.
     """
     best, best_distance = None, None
     for p_start, p_end, source, introduces in phrases:
+        if p_start < end and start < p_end:
+            continue
         if p_end <= start:
             distance = start - p_end
         else:
@@ -602,9 +678,14 @@ def extract_figures(text: str) -> pd.DataFrame:
     words (``half``, ``two-thirds``, ``a quarter of``), qualifiers (``at least``,
     ``more than``, ``up to``, ``nearly``, ``about``, ...), ranges (``between X and Y``,
     ``X-Y``, ``X to Y``), vague magnitudes (``dozens`` ... ``hundreds of thousands``,
-    ``millions``) and ``-strong`` compounds. Dates, years, clock times, ordinals,
-    phone numbers, identifiers ("Article 5") and idioms ("one of", "a real boost") are
-    not figures.
+    ``millions``), ``-strong`` compounds (``million-strong``, ``1.2 million strong``)
+    and number-noun compounds (``the 1,000-page report`` counts 1,000 pages, as
+    ``1,000 pages`` does; ``a 12-member panel`` counts 12 people). A tally, "X to Y" or
+    "X-Y" whose first number is not the smaller, is two exact counts (``52 to 48``,
+    ``219-213``), or nothing when both are bare numbers below 10 (a score: ``3-2``, ``1-1``).
+    Dates, years, clock times, ordinals, phone numbers, identifiers ("Article 5"),
+    idioms ("one of", "a real boost") and a person's age (``Kim, 40,``, ``aged 40``,
+    ``a 40-year-old``, ``40 years old``) are not figures.
 
     Args:
         text: the article text, e.g. from :func:`newsfigures.article.read_article`.
@@ -618,14 +699,16 @@ def extract_figures(text: str) -> pd.DataFrame:
         ``unit`` str (``people``, ``count``, ``percent``, ``percentage_points``, an ISO
         4217 code such as ``USD``, ``fraction``, ``years``, ``km``, ...);
         ``qualifier`` str (one of :data:`newsfigures.figures.QUALIFIERS`);
-        ``attribution`` str (the nearest source in the sentence as printed, e.g.
-        ``the U.S.``; missing when none);
+        ``attribution`` str (the source named by the nearest "X says", "according to
+        X", "per X", ", said X" phrase in the sentence, as printed, e.g. ``the U.S.``;
+        a phrase holding the figure itself, as in "Two-thirds of voters said", is
+        skipped; missing when none);
         ``surface`` str (the printed words covering qualifier and number, e.g.
         ``at least 3,000``); ``char_start, char_end`` Int64 (code-point offsets of
         ``surface`` in ``text``, end exclusive);
         ``sentence`` str (the sentence holding the figure);
         ``kind`` str (``count``, ``percent``, ``currency``, ``fraction``, ``duration``,
-        ``age``, ``measure``).
+        ``measure``).
         An empty frame with these columns when the text has no figures.
 
     Raises:
@@ -637,7 +720,7 @@ def extract_figures(text: str) -> pd.DataFrame:
     for m in _SCAN.finditer(text):
         if m["skip"] is None:
             figures.extend(f for f in _read_match(text, m) if not _NOT_AFTER.match(text, f["end"])
-                           and not text[f["end"]:f["end"] + 1].isalnum())
+                           and not text[f["end"]:f["end"] + 1].isalnum() and not _is_age(text, f))
 
     starts = _sentence_starts(text) if figures else [0]
     bounds = starts + [len(text)]

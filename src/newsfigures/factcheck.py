@@ -189,9 +189,30 @@ def _off(row) -> str:
     return f"{format_number(abs(round(row.difference)), row.unit)} {'more' if row.difference > 0 else 'fewer'}"
 
 
+#: How the armed forces series (MS.MIL.TOTL.P1, IISS counts, no release split) is labelled.
+SINGLE_SERIES = "IISS series, one release"
+MINUS = "\u2212"
+
+
+def _release_label(release, words: bool = False) -> str:
+    """``WDI 2026-07-01`` (``WDI release 2026-07-01`` in sentences), or, for the series
+    without a release split, ``WDI (IISS series, one release)``."""
+    if isinstance(release, str):
+        return f"WDI release {release}" if words else f"WDI {release}"
+    return f"WDI, {SINGLE_SERIES}" if words else f"WDI ({SINGLE_SERIES})"
+
+
+def _signed(text: str, difference: float) -> str:
+    """``text`` (the absolute difference as printed) with a plus or a true minus sign;
+    none when it prints as zero."""
+    if not any(c in "123456789" for c in text):
+        return text
+    return ("+" if difference > 0 else MINUS) + text
+
+
 def _phrase(row) -> str:
     who = GROUP_PHRASES.get(row.group, row.group_label)
-    release = f"WDI release {row.release}" if isinstance(row.release, str) else "WDI, one series"
+    release = _release_label(row.release, words=True)
     if row.unit != "percent":
         return f"{who}'s {row.measure} in {row.year} ({release})"
     if row.indicator_code == "SP.POP.TOTL":
@@ -306,8 +327,12 @@ def summary_table(check: pd.DataFrame) -> pd.DataFrame:
         Up to two rows per figure (the closest overall; the closest with data published
         before the article, when different), all columns str: ``Figure``, ``Article``,
         ``Closest definition`` (group and measure), ``Year, release`` (``2020, WDI
-        2026-07-01``), ``Recomputed``, ``Gap`` (recomputed minus the article; percentage
-        points for shares) and ``Data`` (``any release`` or ``before the article``).
+        2026-07-01``; ``2015, WDI (IISS series, one release)`` for armed forces
+        personnel), ``Recomputed``, ``Gap`` (recomputed minus the article, signed with
+        ``+`` or a true minus sign, U+2212, and unsigned when it prints as zero:
+        ``+0.21 pp``, ``\u22120.05 pp``, ``+379,000``; percentage points for shares) and
+        ``Data`` (``any release`` or ``before the article``). The ``fact_check`` frame
+        keeps the plain numbers.
     """
     rows = []
     for _, group in check.groupby("figure_id", sort=False):
@@ -318,10 +343,10 @@ def summary_table(check: pd.DataFrame) -> pd.DataFrame:
         for basis, pick in picks:
             r = pick.iloc[0]
             if r.unit == "percent":
-                difference = f"{r.difference_pp:+.2f} pp"
+                difference = _signed(f"{abs(r.difference_pp):.2f}", r.difference_pp) + " pp"
             else:
-                difference = ("+" if r.difference > 0 else "") + format_number(round(r.difference), r.unit)
-            release = f"WDI {r.release}" if isinstance(r.release, str) else "WDI"
+                difference = _signed(format_number(abs(round(r.difference)), r.unit), r.difference)
+            release = _release_label(r.release)
             rows.append({
                 "Figure": r.figure_measure,
                 "Article": format_number(r.article_value, r.unit),

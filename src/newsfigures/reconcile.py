@@ -3,13 +3,19 @@
 :func:`compare_with_sheet` sets each sheet row beside the figure extracted from the text
 at its offsets (:func:`newsfigures.extract.extract_figures`), so a changed article, or a
 sheet typed with a slip, shows up row by row; ``python -m newsfigures check`` prints it.
+:func:`draft_sheet` goes the other way: the extracted figures as a valid figure sheet to
+edit (``python -m newsfigures extract --draft-sheet``).
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from .figures import figure_label, same_figure
+from .errors import FigureSheetError
+from .figures import COLUMNS as SHEET_COLUMNS
+from .figures import figure_label, same_figure, validate_figures
 
 #: What each status in :func:`compare_with_sheet` means.
 STATUSES: dict[str, str] = {
@@ -113,3 +119,67 @@ def summary(comparison: pd.DataFrame) -> str:
         return f"All {in_sheet} figures in the sheet stand in the text as recorded, and the text has {others}."
     parts = [f"{int(counts[s])} {s}" for s in STATUSES if s != "new" and counts.get(s, 0)]
     return f"Of {in_sheet} figures in the sheet: {', '.join(parts)}; the text has {others}."
+
+
+#: How :func:`draft_sheet` words a figure's measure, by ``kind``: a placeholder to rewrite.
+_MEASURES = {
+    "percent": "difference in {unit}", "currency": "amount in {unit}", "fraction": "fraction",
+    "duration": "duration in {unit}", "measure": "quantity in {unit}",
+}
+#: The topic of every drafted row: a person sorts them into the report's topics.
+DRAFT_TOPIC = "other"
+
+
+def _draft_measure(row) -> str:
+    if row.kind == "count":
+        measure = "number of people" if row.unit == "people" else "count"
+    elif row.unit == "percent":
+        measure = "percentage"
+    else:
+        measure = _MEASURES.get(row.kind, "{unit}").format(unit=row.unit.replace("_", " "))
+    return f"{measure}, according to {row.attribution}" if isinstance(row.attribution, str) else measure
+
+
+def draft_sheet(found: pd.DataFrame, source: str, as_of: str) -> pd.DataFrame:
+    """Turn extracted figures into a figure sheet to edit: every column a sheet needs.
+
+    Args:
+        found: figures from :func:`newsfigures.extract.extract_figures`.
+        source: the article's key (``source`` column), as in ``data/article/article.json``.
+        as_of: the date the figures refer to, ``YYYY-MM-DD`` (usually the publication date).
+
+    Returns:
+        A validated sheet (columns and dtypes of :data:`newsfigures.figures.COLUMNS`), one
+        row per figure in text order: ``figure_id`` ``figure_01``, ``figure_02``, ...;
+        ``topic`` ``other``; ``measure`` a placeholder in words from the figure's kind,
+        unit and attribution (``number of people, according to the U.S.``), to be
+        rewritten; ``value, lower, upper, unit, qualifier, attribution, surface,
+        char_start, char_end`` as extracted; ``as_of`` and ``source`` as given. The
+        extraction's ``sentence`` and ``kind`` are left out.
+
+    Raises:
+        FigureSheetError: ``as_of`` is not a date, ``source`` is empty, or the text gave
+            no figures (a sheet needs at least one row).
+    """
+    problems = []
+    try:
+        date.fromisoformat(str(as_of))
+    except ValueError:
+        problems.append((None, "as_of", f"{as_of!r} is not a date (YYYY-MM-DD)"))
+    if not str(source or "").strip():
+        problems.append((None, "source", "is empty; give the article's key"))
+    if found.empty:
+        problems.append((None, None, "the text has no figures to draft a sheet from"))
+    if problems:
+        raise FigureSheetError("<draft sheet>", problems)
+    width = max(2, len(str(len(found))))
+    frame = pd.DataFrame({
+        "figure_id": [f"figure_{i:0{width}d}" for i in range(1, len(found) + 1)],
+        "topic": DRAFT_TOPIC,
+        "measure": [_draft_measure(row) for row in found.itertuples(index=False)],
+        **{c: found[c].reset_index(drop=True) for c in ("value", "lower", "upper", "unit", "qualifier",
+                                                        "attribution", "surface", "char_start", "char_end")},
+        "as_of": as_of,
+        "source": source,
+    }, columns=list(SHEET_COLUMNS))
+    return validate_figures(frame, "<draft sheet>")

@@ -24,6 +24,7 @@ A group is the same list of countries whatever the year asked for: the share of
 from __future__ import annotations
 
 import functools
+import numbers
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -262,8 +263,9 @@ def group_members(group: str | list[str] | tuple[str, ...], reference: str | Pat
         ISO3 codes, without duplicates, in the order given (named groups: membership order).
 
     Raises:
-        ReferenceDataError: an unknown group name, an empty list, ``WLD`` among the members,
-            a code that is not ISO3 or that the extract does not cover.
+        ReferenceDataError: an unknown group name, a ``BRICS@`` date with no members (or
+            not a date), an empty list, ``WLD`` among the members, a code that is not
+            ISO3 or that the extract does not cover.
     """
     if isinstance(group, str):
         if group in GROUPS:
@@ -271,7 +273,13 @@ def group_members(group: str | list[str] | tuple[str, ...], reference: str | Pat
             return list(dict.fromkeys(brics_members(on, reference=reference) + list(extra)))
         match = re.fullmatch(r"BRICS@(\d{4}-\d{2}-\d{2})", group)
         if match:
-            return brics_members(match.group(1), reference=reference)
+            members = brics_members(match.group(1), reference=reference)
+            if not members:
+                # A share of nobody would read as 0%, a figure rather than a mistake.
+                first = load_membership(reference)["from"].min()
+                raise ReferenceDataError(f"BRICS had no members on {match.group(1)} (the membership data "
+                                         f"starts on {first:%Y-%m-%d})")
+            return members
         if re.fullmatch(r"[A-Z]{3}( [A-Z]{3})*", group):
             return group_members(group.split(), reference)
         raise ReferenceDataError(f"unknown group {group!r} (expected one of: {', '.join(GROUPS)}, "
@@ -332,10 +340,20 @@ def _series(indicator: str, release: str | None, reference) -> tuple[dict[int, d
     return lookup["values"][(indicator, release)], release
 
 
+def _year(year) -> int:
+    """``year`` as an int; a float or string would be truncated or mistyped silently."""
+    if isinstance(year, numbers.Integral) and not isinstance(year, bool):
+        return int(year)
+    if isinstance(year, float) and year.is_integer():
+        return int(year)
+    raise ReferenceDataError(f"year {year!r} is not a whole number (a calendar year such as 2020)")
+
+
 def _values(indicator: str, codes: list[str], year: int, release: str | None,
             reference) -> tuple[dict[str, float], str | None]:
+    year = _year(year)
     by_year, release = _series(indicator, release, reference)
-    at = by_year.get(int(year), {})
+    at = by_year.get(year, {})
     missing = [c for c in codes if c not in at]
     if missing:
         names = short_names(reference)
@@ -366,7 +384,8 @@ def share_of_world(indicator: str, members, year: int, release: str | None = Non
         for economies without data. Source: World Bank, World Development Indicators.
 
     Raises:
-        ReferenceDataError: unknown indicator, release, group or ISO3 code.
+        ReferenceDataError: unknown indicator, release, group or ISO3 code; a group
+            with no members (``BRICS@2008-01-01``); a year that is not a whole number.
         MissingValuesError: (a ReferenceDataError) a member or the World has no value for
             that year and release; the message names the countries missing.
     """

@@ -14,7 +14,9 @@ the raw files listed in ``data/reference/raw_files.csv`` (paths relative to ``DI
 It keeps the areas listed in ``data/reference/countries.csv`` and the years from 2015,
 derives NY.GDP.MKTP.PP.CD (GDP at PPP, total) where a release publishes only the per
 capita series, and writes ``data/reference/wdi_extract.csv``, atomically: a failure
-leaves the previous extract as it was.
+leaves the previous extract as it was. With ``--out DIR`` it writes ``DIR/wdi_extract.csv``
+instead, reading the two lists from ``DIR`` where it has them, and copies the reference
+files ``DIR`` lacks from ``data/reference/``, so that ``DIR`` is a complete reference folder.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ GDP, GDP_PER_CAPITA = "NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD"
 WORLD = "WLD"
 EXTRACT_COLUMNS = ["release", "iso3", "country", "indicator_code", "year", "value", "method", "source"]
 FORMATS = ("bulk", "long", "ddf")
+#: What the extract is built from (read from the output folder, else from data/reference/).
+CONFIG_FILES = ("raw_files.csv", "countries.csv")
+#: The other committed files a reference folder needs for a build, copied with the config.
+COMPANION_FILES = ("brics_membership.csv", "checks.csv", "SOURCES.md")
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,12 @@ def _long_frame(frame: pd.DataFrame, path: Path, lines: pd.Series, iso3: str, na
         raise ReferenceDataError(f"{path}, row {lines[first]}, column {year!r}: "
                                  f"{frame.at[first, year]!r} is not a year")
     values = _numbers(frame, value, path, lines, "a number")
+    negative = values < 0
+    if negative.any():
+        # Every series read here (people, GDP, GDP per person) is a level that cannot be negative.
+        first = negative.idxmax()
+        raise ReferenceDataError(f"{path}, row {lines[first]}, column {value!r}: {frame.at[first, value]!r} is "
+                                 "negative; a population, GDP or head count cannot be")
     out = pd.DataFrame({
         "iso3": frame[iso3].str.strip().str.upper(),
         "country": frame[name].str.strip() if name else pd.Series(pd.NA, index=frame.index, dtype="str"),
@@ -197,7 +209,8 @@ def read_long(path: str | Path) -> pd.DataFrame:
 
     Raises:
         ReferenceDataError: the file is missing or not CSV, a column is missing, a year or
-            value is not a number, or a country has two rows for one year (names the row).
+            value is not a number, a value is negative, or a country has two rows for one
+            year (names the row).
     """
     path = Path(path)
     frame = read_csv_strings(path, "a long WDI table")
@@ -220,7 +233,7 @@ def read_bulk(path: str | Path, indicator_code: str) -> tuple[pd.DataFrame, str]
 
     Raises:
         ReferenceDataError: the header lines are not those of a bulk file, a column is
-            missing, a row holds another indicator, or a value is not a number.
+            missing, a row holds another indicator, or a value is not a number or negative.
     """
     path = Path(path)
     try:
@@ -260,7 +273,7 @@ def read_ddf(path: str | Path, indicator_code: str) -> pd.DataFrame:
 
     Raises:
         ReferenceDataError: the file is missing, lacks ``geo``, ``time`` or the indicator's
-            column (``ms_mil_totl_p1`` for MS.MIL.TOTL.P1), or a value is not a number.
+            column (``ms_mil_totl_p1`` for MS.MIL.TOTL.P1), or a value is not a number or negative.
     """
     path = Path(path)
     frame = read_csv_strings(path, "DDF datapoints")
@@ -299,7 +312,8 @@ def build_extract(raw_dir: str | Path, manifest: str | Path | None = None, scope
         ``source`` (dataset@commit). Source: World Bank, World Development Indicators.
 
     Raises:
-        ReferenceDataError: a listed file is missing or malformed, a bulk file's release
+        ReferenceDataError: a listed file is missing or malformed (a value that is not a
+            number, or negative: every indicator read is a level), a bulk file's release
             differs from the manifest's, a file lacks the World (WLD) rows, or an area of
             the scope is in none of the files. The message names the file and row.
     """
@@ -375,14 +389,29 @@ def extract_csv_bytes(extract: pd.DataFrame) -> bytes:
     return text.encode("utf-8")
 
 
+def missing_reference_files(out_dir: str | Path) -> list[str]:
+    """Return the names of :data:`CONFIG_FILES` and :data:`COMPANION_FILES` that
+    ``out_dir`` lacks (all of them for a folder that does not exist), in that order:
+    the files :func:`refresh_extract` takes from ``data/reference/``."""
+    out_dir = Path(out_dir)
+    return [name for name in CONFIG_FILES + COMPANION_FILES if not (out_dir / name).exists()]
+
+
 def refresh_extract(raw_dir: str | Path, out_dir: str | Path | None = None,
                     since: int = 2015) -> tuple[Path, pd.DataFrame, bool]:
-    """Rebuild ``<out_dir>/wdi_extract.csv`` from raw files, atomically.
+    """Rebuild ``<out_dir>/wdi_extract.csv`` from raw files, atomically, leaving
+    ``out_dir`` a complete reference folder.
+
+    The list of raw files and the areas kept are read from ``<out_dir>/raw_files.csv``
+    and ``<out_dir>/countries.csv``, or, where ``out_dir`` lacks one (a new or empty
+    folder), from ``data/reference/``. Once the extract is built, every file of
+    :data:`CONFIG_FILES` and :data:`COMPANION_FILES` that ``out_dir`` lacks is copied
+    there from ``data/reference/``, so ``build --reference out_dir`` can use it.
 
     Args:
-        raw_dir: folder of raw files (paths in ``<out_dir>/raw_files.csv`` are relative to it).
-        out_dir: the reference folder holding ``raw_files.csv`` and ``countries.csv``;
-            default ``data/reference/``.
+        raw_dir: folder of raw files (paths in ``raw_files.csv`` are relative to it).
+        out_dir: the reference folder to write; created if missing; default
+            ``data/reference/``.
         since: first year kept.
 
     Returns:
@@ -390,10 +419,17 @@ def refresh_extract(raw_dir: str | Path, out_dir: str | Path | None = None,
         :func:`build_extract`) and whether the file changed.
 
     Raises:
-        ReferenceDataError: as :func:`build_extract`; the existing extract is left untouched.
+        ReferenceDataError: as :func:`build_extract`, or ``out_dir`` is a file; nothing
+            is written then, and an existing extract is left untouched.
     """
     out_dir = Path(out_dir) if out_dir is not None else paths.REFERENCE_DIR
-    extract = build_extract(raw_dir, out_dir / "raw_files.csv", out_dir / "countries.csv", since)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReferenceDataError(f"{out_dir}: is a file, not a reference folder")
+    missing = missing_reference_files(out_dir)
+    config = {name: (paths.REFERENCE_DIR if name in missing else out_dir) / name for name in CONFIG_FILES}
+    extract = build_extract(raw_dir, config["raw_files.csv"], config["countries.csv"], since)
+    for name in missing:
+        write_atomic(out_dir / name, (paths.REFERENCE_DIR / name).read_bytes())
     target = out_dir / "wdi_extract.csv"
     written = write_atomic(target, extract_csv_bytes(extract))
     return target, extract, written
