@@ -442,8 +442,7 @@ async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest,
         for res in results:
             data = nbformat.writes(res.notebook).encode("utf-8")
             if res.error:
-                failed_copy = executed_dir / res.job.path.name.replace(".ipynb", ".failed.ipynb")
-                write_atomic(failed_copy, data)
+                write_atomic(_failed_copy(executed_dir, res.job.path), data)
                 continue
             write_atomic(plan.cache / "executed" / f"{plan.keys[res.job.name]}.ipynb", data)
             texts[res.job.name] = data
@@ -451,8 +450,7 @@ async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest,
             timings[res.job.name] = round(res.seconds, 3)
         write_atomic(timings_path, json.dumps(timings, indent=1, sort_keys=True))
         if failed:
-            kept = "; ".join(f"{r.error} (executed notebook kept at "
-                             f"{_show(executed_dir / r.job.path.name.replace('.ipynb', '.failed.ipynb'))})"
+            kept = "; ".join(f"{r.error} (executed notebook kept at {_show(_failed_copy(executed_dir, r.job.path))})"
                              for r in failed)
             raise BuildError(f"{kept}; the previous report is unchanged")
 
@@ -499,9 +497,14 @@ def _prepare_folders(folders: list[Path]) -> None:
             raise BuildError(f"{folder}: cannot write the build's outputs here ({exc.strerror or exc})") from None
 
 
+def _failed_copy(executed_dir: Path, source: Path) -> Path:
+    """Where the executed copy of a notebook that failed is kept for inspection."""
+    return executed_dir / source.name.replace(".ipynb", ".failed.ipynb")
+
+
 def _remove_failed_copies(executed_dir: Path, sources: list[Path]) -> None:
     for path in sources:
-        (executed_dir / path.name.replace(".ipynb", ".failed.ipynb")).unlink(missing_ok=True)
+        _failed_copy(executed_dir, path).unlink(missing_ok=True)
 
 
 def _render_key(plan: _Plan, texts: dict) -> str:
