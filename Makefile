@@ -31,6 +31,8 @@ report: setup
 	$(BIN)/python -m newsfigures build
 
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lab: setup

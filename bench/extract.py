@@ -5,7 +5,7 @@ Prints, in one run:
 1. Accuracy on the labelled passages (tests/data/extraction_cases.jsonl): precision and
    recall of each extractor under the strict rule (overlapping span, same value, bounds
    and qualifier) and the lenient rule (overlapping span, same number; no qualifier or
-   bounds needed), as defined in newsfigures.evaluate; per split (dev, held-out) too.
+   bounds needed), as defined in newsfigures.extract.evaluate; per split (dev, held-out) too.
 2. Throughput in characters per second on the same text: the passages joined and
    repeated to at least 1,000,000 characters. newsfigures reads it in one call.
    quantulum3 reads it passage by passage: its time grows faster than the text (it is
@@ -36,13 +36,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from newsfigures.evaluate import load_cases, score_extractor
 from newsfigures.extract import extract_figures
+from newsfigures.extract.evaluate import load_cases, score_extractor
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "extraction_cases.jsonl"
 TARGET_CHARS = 1_000_000
-_UNITS = {"percentage": "percent", "dollar": "USD", "dimensionless": "count", "euro": "EUR",
-          "pound sterling": "GBP"}
+_UNITS = {"percentage": "percent", "dollar": "USD", "dimensionless": "count", "euro": "EUR", "pound sterling": "GBP"}
 
 
 def _quantulum():
@@ -63,19 +62,47 @@ def quantulum_figures(text: str) -> pd.DataFrame:
             value = lower = upper = q.value
             qualifier = "exact"
         kind = {"percent": "percent", "USD": "currency", "EUR": "currency", "GBP": "currency"}.get(unit, "count")
-        rows.append({"value": value, "lower": lower, "upper": upper, "qualifier": qualifier, "unit": unit,
-                     "kind": kind, "attribution": None, "surface": q.surface,
-                     "char_start": q.span[0], "char_end": q.span[1]})
-    return pd.DataFrame(rows, columns=["value", "lower", "upper", "qualifier", "unit", "kind", "attribution",
-                                       "surface", "char_start", "char_end"])
+        rows.append(
+            {
+                "value": value,
+                "lower": lower,
+                "upper": upper,
+                "qualifier": qualifier,
+                "unit": unit,
+                "kind": kind,
+                "attribution": None,
+                "surface": q.surface,
+                "char_start": q.span[0],
+                "char_end": q.span[1],
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "value",
+            "lower",
+            "upper",
+            "qualifier",
+            "unit",
+            "kind",
+            "attribution",
+            "surface",
+            "char_start",
+            "char_end",
+        ],
+    )
 
 
 def accuracy(cases: list[dict]) -> None:
     extractors = {"newsfigures": extract_figures, "quantulum3": quantulum_figures}
-    print(f"Accuracy on {sum(len(c['figures']) for c in cases)} labelled figures in {len(cases)} passages "
-          f"({sum(not c['figures'] for c in cases)} with no figure)")
-    print(f"{'':13}{'split':9}{'strict P':>9}{'strict R':>9}{'lenient P':>10}{'lenient R':>10}"
-          f"{'surface':>9}{'unit':>6}{'attrib.':>8}")
+    print(
+        f"Accuracy on {sum(len(c['figures']) for c in cases)} labelled figures in {len(cases)} passages "
+        f"({sum(not c['figures'] for c in cases)} with no figure)"
+    )
+    print(
+        f"{'':13}{'split':9}{'strict P':>9}{'strict R':>9}{'lenient P':>10}{'lenient R':>10}"
+        f"{'surface':>9}{'unit':>6}{'attrib.':>8}"
+    )
     for name, extract in extractors.items():
         for split in ("all", "dev", "heldout"):
             subset = [c for c in cases if split == "all" or c.get("split") == split]
@@ -84,8 +111,10 @@ def accuracy(cases: list[dict]) -> None:
             a = strict.agreement
             # quantulum3 attributes nothing, so agreeing on "no attribution" would mean nothing
             attribution = f"{a['attribution']:8.2f}" if name == "newsfigures" else f"{'n/a':>8}"
-            print(f"{name:13}{split:9}{strict.precision:9.3f}{strict.recall:9.3f}{lenient.precision:10.3f}"
-                  f"{lenient.recall:10.3f}{a['surface']:9.3f}{a['unit']:6.2f}{attribution}")
+            print(
+                f"{name:13}{split:9}{strict.precision:9.3f}{strict.recall:9.3f}{lenient.precision:10.3f}"
+                f"{lenient.recall:10.3f}{a['surface']:9.3f}{a['unit']:6.2f}{attribution}"
+            )
             if name == "newsfigures" and split == "all":
                 wrong = [f"{i}: {s!r} missed" for i, s in strict.misses]
                 wrong += [f"{i}: {s!r} found but not a figure" for i, s in strict.false_positives]
@@ -102,8 +131,10 @@ def throughput(cases: list[dict]) -> None:
     block = "\n\n".join(passages)
     copies = -(-TARGET_CHARS // len(block))
     text = "\n\n".join([block] * copies)
-    print(f"\nThroughput on the passages repeated {copies} times: {len(text):,} characters "
-          f"({len(text.encode('utf-8')):,} bytes UTF-8)")
+    print(
+        f"\nThroughput on the passages repeated {copies} times: {len(text):,} characters "
+        f"({len(text.encode('utf-8')):,} bytes UTF-8)"
+    )
     extract_figures(block)  # warm up (compiles nothing new, but loads pandas paths)
     ours = min(_timed(extract_figures, text) for _ in range(3))
     found = len(extract_figures(text))
@@ -114,8 +145,10 @@ def throughput(cases: list[dict]) -> None:
     print(f"quantulum3   passage by passage      {_rate(theirs, len(text))}  ({theirs:.2f} s)")
     print(f"ratio newsfigures / quantulum3: {theirs / ours:.1f}x (target >= 10x)")
     small, large = _timed(parser.parse, block), _timed(parser.parse, "\n\n".join([block] * 4))
-    print(f"quantulum3 in one call: 1x passages {_rate(small, len(block))}, 4x passages "
-          f"{_rate(large, 4 * len(block) + 6)} (time x{large / small:.1f} for 4x the text)")
+    print(
+        f"quantulum3 in one call: 1x passages {_rate(small, len(block))}, 4x passages "
+        f"{_rate(large, 4 * len(block) + 6)} (time x{large / small:.1f} for 4x the text)"
+    )
     memory(text)
 
 
@@ -138,9 +171,11 @@ def _peak(text: str) -> int:
 
 def memory(text: str) -> None:
     one, four = _peak(text), _peak(text * 4)
-    print(f"\nMemory (tracemalloc peak of extract_figures, text not counted): 1x {one / 1e6:,.1f} MB, "
-          f"4x {four / 1e6:,.1f} MB; ratio {four / one:.2f} for 4x the text "
-          f"({one / len(text):.0f} and {four / (4 * len(text)):.0f} bytes per character)")
+    print(
+        f"\nMemory (tracemalloc peak of extract_figures, text not counted): 1x {one / 1e6:,.1f} MB, "
+        f"4x {four / 1e6:,.1f} MB; ratio {four / one:.2f} for 4x the text "
+        f"({one / len(text):.0f} and {four / (4 * len(text)):.0f} bytes per character)"
+    )
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfigures import paths
+from newsfigures.core import paths
 
 ROOT = paths.ROOT
 
@@ -35,7 +35,7 @@ def article_text(article_path) -> str:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """One cold build of the real report into a temporary folder, with a fresh cache."""
-    from newsfigures.build import build
+    from newsfigures.report.build import build
 
     base = tmp_path_factory.mktemp("build")
     result = build(out=base / "reports", data_out=base / "processed", cache_dir=base / "cache", quiet=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from newsfigures.article import load_article_metadata, read_article, sha256_text
-from newsfigures.errors import ArticleError
-from newsfigures.figures import load_figures
+from newsfigures.core.article import load_article_metadata, read_article, sha256_text
+from newsfigures.core.errors import ArticleError
+from newsfigures.core.figures import load_figures
 
 
 def test_metadata_identifies_the_article(article_text):
@@ -19,7 +19,7 @@ def test_metadata_identifies_the_article(article_text):
 
 def test_every_figure_is_at_its_offsets(article_text):
     for row in load_figures().itertuples():
-        assert article_text[row.char_start:row.char_end] == row.surface, row.figure_id
+        assert article_text[row.char_start : row.char_end] == row.surface, row.figure_id
 
 
 def test_read_article_returns_the_text(article_path, article_text):

@@ -18,9 +18,9 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from newsfigures import paths
-from newsfigures.build import build
-from newsfigures.errors import BuildError, FigureSheetError
+from newsfigures.core import paths
+from newsfigures.core.errors import BuildError, FigureSheetError
+from newsfigures.report.build import build
 
 pytestmark = pytest.mark.slow
 
@@ -45,8 +45,15 @@ class Project:
         self.cache = root / "cache"
 
     def build(self, **kw):
-        args = dict(out=self.out, data_out=self.data_out, sheet=self.sheet, reference=self.reference,
-                    notebooks_dir=self.notebooks, cache_dir=self.cache, quiet=True)
+        args = dict(
+            out=self.out,
+            data_out=self.data_out,
+            sheet=self.sheet,
+            reference=self.reference,
+            notebooks_dir=self.notebooks,
+            cache_dir=self.cache,
+            quiet=True,
+        )
         return build(**{**args, **kw})
 
     def edit_notebook(self, name: str, source: str, cell_type: str = "markdown") -> None:
@@ -122,7 +129,7 @@ def test_a_different_parameter_value_is_a_miss(project, tmp_path):
 def test_changing_package_code_is_a_miss(project, tmp_path, monkeypatch):
     code = tmp_path / "newsfigures"
     shutil.copytree(paths.PACKAGE_DIR, code, ignore=shutil.ignore_patterns("__pycache__"))
-    (code / "charts.py").write_text((code / "charts.py").read_text() + "\n# a changed comment\n")
+    (code / "report" / "charts.py").write_text((code / "report" / "charts.py").read_text() + "\n# a changed comment\n")
     with monkeypatch.context() as patched:
         patched.setattr(paths, "PACKAGE_DIR", code)
         result = project.build()
@@ -196,8 +203,17 @@ def test_an_unwritable_output_folder_fails_before_any_work(project, tmp_path):
 
 
 def test_ctrl_c_stops_the_build_cleanly(tmp_path):
-    command = [sys.executable, "-m", "newsfigures", "build", "--force", "--out", str(tmp_path / "reports"),
-               "--data-out", str(tmp_path / "processed")]
+    command = [
+        sys.executable,
+        "-m",
+        "newsfigures",
+        "build",
+        "--force",
+        "--out",
+        str(tmp_path / "reports"),
+        "--data-out",
+        str(tmp_path / "processed"),
+    ]
     env = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
     run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     time.sleep(3)
@@ -312,8 +328,17 @@ NETWORK_GUARD = textwrap.dedent(
 
 
 def _run_build(tmp_path: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "newsfigures", "build", "--out", str(tmp_path / "reports"),
-               "--data-out", str(tmp_path / "processed"), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "newsfigures",
+        "build",
+        "--out",
+        str(tmp_path / "reports"),
+        "--data-out",
+        str(tmp_path / "processed"),
+        *args,
+    ]
     environment = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache"), **(env or {})}
     return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
 
@@ -324,11 +349,17 @@ def test_the_build_needs_no_network(tmp_path):
     (guard / "sitecustomize.py").write_text(NETWORK_GUARD)
     log = tmp_path / "network.log"
     log.touch()
-    env = {"PYTHONPATH": os.pathsep.join([str(guard), os.environ.get("PYTHONPATH", "")]),
-           "NEWSFIGURES_NETWORK_LOG": str(log)}
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(guard), os.environ.get("PYTHONPATH", "")]),
+        "NEWSFIGURES_NETWORK_LOG": str(log),
+    }
     # The guard itself must work, or this test proves nothing.
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), 1)"],
-                           capture_output=True, text=True, env={**os.environ, **env})
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), 1)"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
     assert probe.returncode != 0 and "refused by the offline test" in probe.stderr
     log.write_text("")
     done = _run_build(tmp_path, "--force", env=env)
@@ -350,8 +381,18 @@ def test_progress_lines_and_quiet(tmp_path):
 
 
 def test_concurrent_builds_do_not_corrupt_each_other(tmp_path):
-    command = [sys.executable, "-m", "newsfigures", "build", "-q", "--force", "--out", str(tmp_path / "reports"),
-               "--data-out", str(tmp_path / "processed")]
+    command = [
+        sys.executable,
+        "-m",
+        "newsfigures",
+        "build",
+        "-q",
+        "--force",
+        "--out",
+        str(tmp_path / "reports"),
+        "--data-out",
+        str(tmp_path / "processed"),
+    ]
     env = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
     runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
     for run in runs:

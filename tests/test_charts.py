@@ -8,11 +8,11 @@ import matplotlib
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
 
-from newsfigures.charts import STYLE, alt_text, brics_shares_chart, force_sizes_chart, png_bytes
-from newsfigures.figures import brics_shares, force_sizes, load_figures
+from newsfigures.core.figures import brics_shares, force_sizes, load_figures
+from newsfigures.report.charts import STYLE, alt_text, brics_shares_chart, force_sizes_chart, png_bytes
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +43,16 @@ def test_force_sizes_chart_draws_each_figure_as_what_it_is(figures):
     assert band.get_x() == pytest.approx(200_000)
     assert band.get_x() + band.get_width() == pytest.approx(999_999)
     text = _texts(fig)
-    for words in ("at least 3,000", "about 1,000,000", "hundreds of thousands", "200,000 to 999,999",
-                  "Number of people, log scale", "Source: NBC News, 24 October 2024", "the U.S.", "the West"):
+    for words in (
+        "at least 3,000",
+        "about 1,000,000",
+        "hundreds of thousands",
+        "200,000 to 999,999",
+        "Number of people, log scale",
+        "Source: NBC News, 24 October 2024",
+        "the U.S.",
+        "the West",
+    ):
         assert words in text, words
 
 
@@ -102,21 +110,29 @@ def test_custom_source_line(figures):
 
 
 def test_force_chart_handles_other_qualifiers():
-    frame = pd.DataFrame({
-        "measure": ["a", "b", "c"], "value": [12000.0, 500.0, float("nan")], "lower": [float("nan"), 500.0, 10000.0],
-        "upper": [12000.0, 500.0, 12000.0], "unit": ["people"] * 3, "qualifier": ["nearly", "exact", "range"],
-        "attribution": [None, "x", None], "surface": ["nearly 12,000", "500", "10,000 to 12,000"],
-    })
+    frame = pd.DataFrame(
+        {
+            "measure": ["a", "b", "c"],
+            "value": [12000.0, 500.0, float("nan")],
+            "lower": [float("nan"), 500.0, 10000.0],
+            "upper": [12000.0, 500.0, 12000.0],
+            "unit": ["people"] * 3,
+            "qualifier": ["nearly", "exact", "range"],
+            "attribution": [None, "x", None],
+            "surface": ["nearly 12,000", "500", "10,000 to 12,000"],
+        }
+    )
     fig = force_sizes_chart(frame, source="Source: test")
     assert "nearly 12,000" in _texts(fig) and "10,000 to 12,000" in _texts(fig)
 
 
 # --- reference charts -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def reference_inputs(figures):
-    from newsfigures.factcheck import article_marks, fact_check
     from newsfigures.reference import armed_forces_comparison, group_shares, member_shares
+    from newsfigures.reference.factcheck import article_marks, fact_check
 
     return {
         "marks": article_marks(figures),
@@ -128,8 +144,8 @@ def reference_inputs(figures):
 
 
 def test_breakdown_chart_stacks_members_to_the_group_share(reference_inputs):
-    from newsfigures.charts import brics_breakdown_chart
     from newsfigures.reference import share_of_world
+    from newsfigures.report.charts import brics_breakdown_chart
 
     fig = brics_breakdown_chart(reference_inputs["breakdown"], reference_inputs["marks"])
     ax = fig.axes[0]
@@ -140,38 +156,55 @@ def test_breakdown_chart_stacks_members_to_the_group_share(reference_inputs):
         by_row.setdefault(round(b.get_y() + b.get_height() / 2), []).append(b)
     population = sorted(by_row[0], key=lambda b: b.get_x())
     assert sum(b.get_width() for b in population) == pytest.approx(
-        share_of_world("SP.POP.TOTL", "BRICS-9+SAU", 2024), abs=1e-9)
+        share_of_world("SP.POP.TOTL", "BRICS-9+SAU", 2024), abs=1e-9
+    )
     # China and India come first and are the bulk of the population share.
     assert population[0].get_width() + population[1].get_width() > 0.75 * sum(b.get_width() for b in population)
     text = _texts(fig)
-    for words in ("China", "India", "article 41.1%", "article 37.3%", "BRICS-5 40.3%", "2024",
-                  "World Bank, World Development Indicators (release 2026-07-01), CC BY 4.0"):
+    for words in (
+        "China",
+        "India",
+        "article 41.1%",
+        "article 37.3%",
+        "BRICS-5 40.3%",
+        "2024",
+        "World Bank, World Development Indicators (release 2026-07-01), CC BY 4.0",
+    ):
         assert words in text, words
     assert "China" in alt_text(fig) and "41.1%" in alt_text(fig)
 
 
 def test_share_lines_chart_has_a_panel_per_measure_and_the_article_lines(reference_inputs):
-    from newsfigures.charts import brics_share_lines_chart
+    from newsfigures.report.charts import brics_share_lines_chart
 
     fig = brics_share_lines_chart(reference_inputs["shares"], reference_inputs["marks"], reference_inputs["check"])
     assert len(fig.axes) == 3
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["Population", "GDP at purchasing power parity", "GDP at market exchange rates"]
-    horizontal = [l.get_ydata()[0] for l in fig.axes[0].get_lines() if list(l.get_ydata()) == [l.get_ydata()[0]] * 2
-                  and l.get_xdata()[0] == 0]
+    horizontal = [
+        l.get_ydata()[0]
+        for l in fig.axes[0].get_lines()
+        if list(l.get_ydata()) == [l.get_ydata()[0]] * 2 and l.get_xdata()[0] == 0
+    ]
     assert 41.1 in horizontal
     # Six lines per panel: three groups in two releases.
     series = [l for l in fig.axes[1].get_lines() if len(l.get_xdata()) > 2]
     assert len(series) == 6
     text = _texts(fig)
-    for words in ("BRICS-5", "BRICS-9", "BRICS-9+SAU", "article 37.3%", "WDI release 2024-06-28",
-                  "closest to the article"):
+    for words in (
+        "BRICS-5",
+        "BRICS-9",
+        "BRICS-9+SAU",
+        "article 37.3%",
+        "WDI release 2024-06-28",
+        "closest to the article",
+    ):
         assert words in text, words
     assert "BRICS-9+SAU 2024, 37.51%" in alt_text(fig)
 
 
 def test_armed_forces_chart_puts_counts_beside_the_quoted_figures(reference_inputs):
-    from newsfigures.charts import armed_forces_chart
+    from newsfigures.report.charts import armed_forces_chart
 
     fig = armed_forces_chart(reference_inputs["forces"])
     ax = fig.axes[0]
@@ -179,14 +212,21 @@ def test_armed_forces_chart_puts_counts_beside_the_quoted_figures(reference_inpu
     squares = [l for l in ax.get_lines() if l.get_marker() == "s"]
     assert sorted(l.get_xdata()[0] for l in squares) == [298_000, 569_000, 1_395_000, 1_454_000, 1_469_000, 2_535_000]
     text = _texts(fig)
-    for words in ("North Korea", "Ukraine", "1,469,000", "at least 3,000", "million-strong", "2020",
-                  "MS.MIL.TOTL.P1 from IISS"):
+    for words in (
+        "North Korea",
+        "Ukraine",
+        "1,469,000",
+        "at least 3,000",
+        "million-strong",
+        "2020",
+        "MS.MIL.TOTL.P1 from IISS",
+    ):
         assert words in text, words
     assert "North Korea 1,469,000 (2020)" in alt_text(fig)
 
 
 def _every_chart(figures, reference_inputs) -> dict[str, Figure]:
-    from newsfigures.charts import armed_forces_chart, brics_breakdown_chart, brics_share_lines_chart
+    from newsfigures.report.charts import armed_forces_chart, brics_breakdown_chart, brics_share_lines_chart
 
     r = reference_inputs
     return {
@@ -240,8 +280,8 @@ LONG = {
 
 
 def test_long_labels_are_wrapped_not_cut_off(figures):
-    from newsfigures.charts import armed_forces_chart
     from newsfigures.reference import armed_forces_comparison
+    from newsfigures.report.charts import armed_forces_chart
 
     long = figures.copy()
     long.loc[long.figure_id == "nk_troops_sent", list(LONG)] = list(LONG.values())

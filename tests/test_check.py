@@ -8,23 +8,25 @@ import json
 import pandas as pd
 import pytest
 
-from newsfigures import display
 from newsfigures.cli import main
+from newsfigures.core.figures import COLUMNS, load_figures, validate_figures
 from newsfigures.extract import extract_figures
-from newsfigures.figures import load_figures, validate_figures
-from newsfigures.reconcile import agree, compare_with_sheet, summary
+from newsfigures.extract.reconcile import agree, compare_with_sheet, summary
+from newsfigures.report import display
 
 TEXT = "Officials say at least 3,000 troops crossed. Turnout was 41.1%, the commission said."
 
 
 def _sheet(rows: str):
-    header = "figure_id,topic,measure,value,lower,upper,unit,qualifier,attribution,surface,char_start,char_end,as_of,source\n"
+    header = ",".join(COLUMNS) + "\n"
     frame = pd.read_csv(io.StringIO(header + rows), dtype=str, keep_default_na=False, na_values=[""])
     return validate_figures(frame)
 
 
-SHEET = ('troops,force_size,Troops,3000,3000,,people,at_least,Officials,"at least 3,000",14,28,2024-10-24,s\n'
-         "turnout,brics_share,Turnout,41.1,41.1,41.1,percent,exact,the commission,41.1%,57,62,2024-10-24,s\n")
+SHEET = (
+    'troops,force_size,Troops,3000,3000,,people,at_least,Officials,"at least 3,000",14,28,2024-10-24,s\n'
+    "turnout,brics_share,Turnout,41.1,41.1,41.1,percent,exact,the commission,41.1%,57,62,2024-10-24,s\n"
+)
 
 
 def _run(capsys, *argv):
@@ -37,7 +39,9 @@ def test_compare_reports_ok_changed_moved_missing_and_new():
     sheet = _sheet(SHEET)
     same = compare_with_sheet(extract_figures(TEXT), sheet)
     assert list(same["status"]) == ["ok", "ok"] and agree(same)
-    assert summary(same) == "All 2 figures in the sheet stand in the text as recorded, and the text has no other figures."
+    assert (
+        summary(same) == "All 2 figures in the sheet stand in the text as recorded, and the text has no other figures."
+    )
 
     changed = compare_with_sheet(extract_figures(TEXT.replace("3,000", "4,000")), sheet)
     assert list(changed["status"]) == ["changed", "ok"] and not agree(changed)
@@ -82,7 +86,9 @@ def test_check_with_another_sheet_and_a_bad_sheet(article_path, tmp_path, capsys
     status, out, _ = _run(capsys, "check", str(article_path), "--sheet", str(sheet))
     assert status == 1
     assert out.count(" new ") == 3
-    assert "All 2 figures in the sheet stand in the text as recorded, and the text has 3 figures not in the sheet." in out
+    assert (
+        "All 2 figures in the sheet stand in the text as recorded, and the text has 3 figures not in the sheet." in out
+    )
     sheet.write_text("figure_id\nx\n", encoding="utf-8")
     status, _, err = _run(capsys, "check", str(article_path), "--sheet", str(sheet))
     assert status == 1 and err.startswith("newsfigures check: error: ") and "missing column" in err
@@ -100,7 +106,9 @@ def test_extract_prints_csv_and_writes_json(article_path, tmp_path, capsys):
     records = json.loads(target.read_text(encoding="utf-8"))
     assert records[1]["value"] is None and records[1]["lower"] == 200000 and records[1]["char_start"] == 172
     status, out, err = _run(capsys, "extract", str(article_path), "--out", str(tmp_path))  # a folder
-    assert status == 1 and err.count("\n") == 1 and err.startswith(f"newsfigures extract: error: {tmp_path}: cannot write")
+    assert (
+        status == 1 and err.count("\n") == 1 and err.startswith(f"newsfigures extract: error: {tmp_path}: cannot write")
+    )
 
 
 @pytest.mark.parametrize("command", ["extract", "check"])
@@ -168,12 +176,15 @@ def _sheet_file(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["extract", "check"])
-@pytest.mark.parametrize("content, words", [
-    (b"caf\xe9 3,000", "not UTF-8"),
-    (b"\x89PNG\x00\x00\x01", "binary"),
-    (b" \n", "is empty"),
-    (b"12 troops. " * 460_000, "larger than the 5,000,000-byte limit"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"caf\xe9 3,000", "not UTF-8"),
+        (b"\x89PNG\x00\x00\x01", "binary"),
+        (b" \n", "is empty"),
+        (b"12 troops. " * 460_000, "larger than the 5,000,000-byte limit"),
+    ],
+)
 def test_bad_standard_input_gives_one_line_and_status_1(monkeypatch, capsys, command, content, words):
     _stdin(monkeypatch, content)
     status, out, err = _run(capsys, command, "-")
@@ -185,14 +196,18 @@ def test_draft_sheet_is_a_sheet_that_check_and_load_figures_accept(tmp_path, cap
     article = tmp_path / "article.txt"
     article.write_text(TEXT + " It cost $2 billion.", encoding="utf-8")
     draft = tmp_path / "draft.csv"
-    status, _, err = _run(capsys, "extract", str(article), "--draft-sheet", "--source", "s", "--as-of", "2024-10-24",
-                          "--out", str(draft))
+    status, _, err = _run(
+        capsys, "extract", str(article), "--draft-sheet", "--source", "s", "--as-of", "2024-10-24", "--out", str(draft)
+    )
     assert status == 0 and "3 draft sheet rows" in err
     sheet = load_figures(draft)
     assert list(sheet["figure_id"]) == ["figure_01", "figure_02", "figure_03"]
     assert set(sheet["topic"]) == {"other"} and set(sheet["source"]) == {"s"}
-    assert list(sheet["measure"]) == ["number of people, according to Officials",
-                                      "percentage, according to the commission", "amount in USD"]
+    assert list(sheet["measure"]) == [
+        "number of people, according to Officials",
+        "percentage, according to the commission",
+        "amount in USD",
+    ]
     assert (sheet["as_of"] == pd.Timestamp("2024-10-24")).all()
     assert list(sheet["value"]) == [3000, 41.1, 2e9]
     assert list(sheet["surface"]) == ["at least 3,000", "41.1%", "$2 billion"]
@@ -203,8 +218,18 @@ def test_draft_sheet_is_a_sheet_that_check_and_load_figures_accept(tmp_path, cap
 
 def test_draft_sheet_of_the_article_checks_clean(article_path, tmp_path, capsys):
     draft = tmp_path / "draft.csv"
-    status, _, _ = _run(capsys, "extract", str(article_path), "--draft-sheet", "--source", "nbc-2024-10-24", "--as-of",
-                        "2024-10-24", "--out", str(draft))
+    status, _, _ = _run(
+        capsys,
+        "extract",
+        str(article_path),
+        "--draft-sheet",
+        "--source",
+        "nbc-2024-10-24",
+        "--as-of",
+        "2024-10-24",
+        "--out",
+        str(draft),
+    )
     assert status == 0
     assert list(load_figures(draft)["surface"]) == list(load_figures().sort_values("char_start")["surface"])
     status, out, _ = _run(capsys, "check", str(article_path), "--sheet", str(draft))

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from newsfigures.factcheck import COLUMNS, article_marks, fact_check, findings, summary_table
-from newsfigures.figures import load_figures
+from newsfigures.core.figures import load_figures
 from newsfigures.reference import share_of_world
+from newsfigures.reference.factcheck import COLUMNS, article_marks, fact_check, findings, summary_table
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,10 @@ def test_columns_and_dtypes(check):
 
 def test_closest_is_on_exactly_one_row_per_figure(check):
     assert check.groupby("figure_id")["closest"].sum().to_dict() == {
-        "brics_population_share": 1, "brics_gdp_share": 1, "nk_army_size": 1}
+        "brics_population_share": 1,
+        "brics_gdp_share": 1,
+        "nk_army_size": 1,
+    }
     assert check.groupby("figure_id")["closest_at_publication"].sum().eq(1).all()
 
 
@@ -60,11 +63,19 @@ def test_the_population_share_rests_on_the_five_original_members(check):
 def test_the_gdp_share_is_at_ppp_and_needs_saudi_arabia(check):
     best = _closest(check, "brics_gdp_share")
     assert (best.group, best.indicator_code, best.year, best.release) == (
-        "BRICS-9+SAU", "NY.GDP.MKTP.PP.CD", 2024, "2026-07-01")
+        "BRICS-9+SAU",
+        "NY.GDP.MKTP.PP.CD",
+        2024,
+        "2026-07-01",
+    )
     assert best.difference_pp == pytest.approx(0.21, abs=0.01) and not best.matches_as_printed
     then = _closest(check, "brics_gdp_share", "closest_at_publication")
     assert (then.group, then.indicator_code, then.year, then.release) == (
-        "BRICS-9+SAU", "NY.GDP.MKTP.PP.CD", 2023, "2024-06-28")
+        "BRICS-9+SAU",
+        "NY.GDP.MKTP.PP.CD",
+        2023,
+        "2024-06-28",
+    )
     market = check[(check["figure_id"] == "brics_gdp_share") & (check["indicator_code"] == "NY.GDP.MKTP.CD")]
     assert market["difference_pp"].max() < -9  # at market exchange rates nothing comes near 37.3%
 
@@ -79,7 +90,7 @@ def test_the_army_size_is_checked_against_armed_forces_personnel(check):
 
 
 def test_closest_is_the_smallest_absolute_difference(check):
-    for figure_id, rows in check.groupby("figure_id"):
+    for _figure_id, rows in check.groupby("figure_id"):
         assert rows.loc[rows["closest"], "difference"].abs().iloc[0] == rows["difference"].abs().min()
         assert ((rows["recomputed"] - rows["article_value"]) == rows["difference"]).all()
         available = rows[rows["available_at_publication"]]

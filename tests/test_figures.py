@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from newsfigures import paths
-from newsfigures.errors import FigureSheetError
-from newsfigures.figures import (
+from newsfigures.core import paths
+from newsfigures.core.errors import FigureSheetError
+from newsfigures.core.figures import (
     COLUMNS,
     QUALIFIERS,
     brics_shares,
@@ -60,7 +60,10 @@ def test_views_split_force_sizes_and_shares(figures):
 
 
 def test_several_rows_may_share_a_measure(tmp_path):
-    extra = "nk_troops_sent_later,force_size,North Korean troops sent to Russia,12000,10000,12000,people,range,South Korea,\"10,000 to 12,000\",,,2024-11-01,other\n"
+    extra = (
+        "nk_troops_sent_later,force_size,North Korean troops sent to Russia,12000,10000,12000,people,range,"
+        'South Korea,"10,000 to 12,000",,,2024-11-01,other\n'
+    )
     sheet = write_sheet(tmp_path, lambda t: t + extra)
     forces = force_sizes(load_figures(sheet))
     assert (forces["measure"] == "North Korean troops sent to Russia").sum() == 2
@@ -70,8 +73,14 @@ def test_several_rows_may_share_a_measure(tmp_path):
     "row, expected",
     [
         (dict(qualifier="at_least", value=3000.0, lower=3000.0, upper=float("nan"), unit="people"), "at least 3,000"),
-        (dict(qualifier="approximate", value=1e6, lower=float("nan"), upper=float("nan"), unit="people"), "about 1,000,000"),
-        (dict(qualifier="magnitude", value=float("nan"), lower=2e5, upper=999999.0, unit="people"), "200,000 to 999,999"),
+        (
+            dict(qualifier="approximate", value=1e6, lower=float("nan"), upper=float("nan"), unit="people"),
+            "about 1,000,000",
+        ),
+        (
+            dict(qualifier="magnitude", value=float("nan"), lower=2e5, upper=999999.0, unit="people"),
+            "200,000 to 999,999",
+        ),
         (dict(qualifier="exact", value=41.1, lower=41.1, upper=41.1, unit="percent"), "41.1%"),
     ],
 )
@@ -81,18 +90,55 @@ def test_figure_label_says_the_bounds(row, expected):
 
 BAD_SHEETS = {
     "missing column": (lambda t: t.replace(",unit,", ",unit_of_measure,", 1), None, "unit", "missing column"),
-    "non-numeric value": (lambda t: t.replace("41.1,41.1,41.1", "forty-one,41.1,41.1"), 5, "value", "'forty-one' is not a number"),
+    "non-numeric value": (
+        lambda t: t.replace("41.1,41.1,41.1", "forty-one,41.1,41.1"),
+        5,
+        "value",
+        "'forty-one' is not a number",
+    ),
     "lower > upper": (lambda t: t.replace(",200000,999999,", ",999999,200000,"), 3, "lower", "greater than upper"),
-    "duplicate figure_id": (lambda t: t.replace("nk_army_size", "nk_troops_sent"), 4, "figure_id", "duplicate figure_id 'nk_troops_sent'"),
-    "unknown qualifier": (lambda t: t.replace(",approximate,", ",roughly,"), 4, "qualifier", "unknown qualifier 'roughly'"),
-    "unknown topic": (lambda t: t.replace("nk_army_size,force_size", "nk_army_size,weather"), 4, "topic",
-                      "unknown topic 'weather' (expected one of: force_size, brics_share, other)"),
-    "unknown column": (lambda t: "\n".join(line + (",notes" if i == 0 else ",x") for i, line in
-                                          enumerate(t.splitlines())) + "\n", None, "notes", "unknown column 'notes'"),
-    "non-numeric offset": (lambda t: t.replace(",123,137,", ",abc,137,"), 2, "char_start", "'abc' is not a whole number"),
-    "infinite value": (lambda t: t.replace("3000,3000,,people", "inf,3000,,people"), 2, "value", "inf is not a finite number"),
-    "value outside open bound": (lambda t: t.replace("3000,3000,,people", "10,3000,,people"), 2, "value",
-                                 "value 10 lies outside its bounds (3,000 to open)"),
+    "duplicate figure_id": (
+        lambda t: t.replace("nk_army_size", "nk_troops_sent"),
+        4,
+        "figure_id",
+        "duplicate figure_id 'nk_troops_sent'",
+    ),
+    "unknown qualifier": (
+        lambda t: t.replace(",approximate,", ",roughly,"),
+        4,
+        "qualifier",
+        "unknown qualifier 'roughly'",
+    ),
+    "unknown topic": (
+        lambda t: t.replace("nk_army_size,force_size", "nk_army_size,weather"),
+        4,
+        "topic",
+        "unknown topic 'weather' (expected one of: force_size, brics_share, other)",
+    ),
+    "unknown column": (
+        lambda t: "\n".join(line + (",notes" if i == 0 else ",x") for i, line in enumerate(t.splitlines())) + "\n",
+        None,
+        "notes",
+        "unknown column 'notes'",
+    ),
+    "non-numeric offset": (
+        lambda t: t.replace(",123,137,", ",abc,137,"),
+        2,
+        "char_start",
+        "'abc' is not a whole number",
+    ),
+    "infinite value": (
+        lambda t: t.replace("3000,3000,,people", "inf,3000,,people"),
+        2,
+        "value",
+        "inf is not a finite number",
+    ),
+    "value outside open bound": (
+        lambda t: t.replace("3000,3000,,people", "10,3000,,people"),
+        2,
+        "value",
+        "value 10 lies outside its bounds (3,000 to open)",
+    ),
 }
 
 

@@ -7,8 +7,8 @@ import ast
 import nbformat
 import pytest
 
-from newsfigures import paths
-from newsfigures.build import notebook_parameters
+from newsfigures.core import paths
+from newsfigures.report.build import notebook_parameters
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
@@ -34,7 +34,8 @@ def test_notebook_is_thin_and_parameterised(path):
     assert "sheet" in notebook_parameters(path)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     tree = ast.parse(code)
-    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While))], \
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While))], (
         "logic belongs in src/newsfigures, not in notebooks"
+    )
     assert "from newsfigures" in code
     assert any(c.cell_type == "markdown" for c in nb.cells)

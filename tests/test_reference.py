@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newsfigures import paths
-from newsfigures.errors import ReferenceDataError
+from newsfigures.core import paths
+from newsfigures.core.errors import ReferenceDataError
 from newsfigures.reference import (
     MissingValuesError,
     brics_members,
@@ -23,7 +23,7 @@ from newsfigures.reference import (
     releases,
     share_of_world,
 )
-from newsfigures.wdi import build_extract, extract_csv_bytes, refresh_extract
+from newsfigures.reference.wdi import build_extract, extract_csv_bytes, refresh_extract
 
 # Membership lists written out here, not read from brics_membership.csv, so that the
 # tests check the membership data as well as the arithmetic.
@@ -36,6 +36,7 @@ TOLERANCE_PP = 0.01
 
 
 # --- independent recomputation from the raw files (plain pandas, no newsfigures code) ---
+
 
 def _long(raw: Path, relative: str) -> pd.DataFrame:
     frame = pd.read_csv(raw / relative)
@@ -54,8 +55,10 @@ def _bulk(raw: Path, code: str) -> pd.DataFrame:
 def raw_tables(raw_dir):
     """{(release, indicator): wide frame, countries x years}, read straight from the raw files."""
     a = "datasets__world-development-indicators/indicators/"
-    latest = {code: _long(raw_dir, f"{a}{code.lower()}/data.csv")
-              for code in ("SP.POP.TOTL", "NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.PCAP.PP.CD")}
+    latest = {
+        code: _long(raw_dir, f"{a}{code.lower()}/data.csv")
+        for code in ("SP.POP.TOTL", "NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.PCAP.PP.CD")
+    }
     older = {code: _bulk(raw_dir, code) for code in ("NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.PCAP.PP.CD")}
     older["SP.POP.TOTL"] = _long(raw_dir, "datasets__population/10de5a54/data/population.csv")
     tables = {}
@@ -97,19 +100,25 @@ def test_latest_release_is_the_default(raw_tables):
 
 def test_committed_extract_is_rebuilt_byte_for_byte_from_the_raw_files(raw_dir):
     extract = build_extract(raw_dir)
-    assert extract_csv_bytes(extract) == (paths.REFERENCE_DIR / "wdi_extract.csv").read_bytes(), \
+    assert extract_csv_bytes(extract) == (paths.REFERENCE_DIR / "wdi_extract.csv").read_bytes(), (
         "data/reference/wdi_extract.csv is stale: run python -m newsfigures reference --from ../shared/reference/raw"
+    )
 
 
 def test_derived_world_ppp_agrees_with_the_published_world_series(raw_dir):
     # open-numbers keeps WDI's published World NY.GDP.MKTP.PP.CD from a release between the
     # two; PPP benchmark revisions move World totals by about 1% between releases.
-    published = pd.read_csv(raw_dir / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints/"
-                            "ddf--datapoints--ny_gdp_mktp_pp_cd--by--global--time.csv").set_index("time")
+    published = pd.read_csv(
+        raw_dir / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints/"
+        "ddf--datapoints--ny_gdp_mktp_pp_cd--by--global--time.csv"
+    ).set_index("time")
     extract = load_extract()
     for release, tolerance, years in ((LATEST, 0.02, range(2015, 2025)), (OLDER, 0.015, range(2015, 2024))):
-        world = extract[(extract["release"] == release) & (extract["iso3"] == "WLD")
-                        & (extract["indicator_code"] == "NY.GDP.MKTP.PP.CD")].set_index("year")["value"]
+        world = extract[
+            (extract["release"] == release)
+            & (extract["iso3"] == "WLD")
+            & (extract["indicator_code"] == "NY.GDP.MKTP.PP.CD")
+        ].set_index("year")["value"]
         assert list(world.index) == list(years)
         for year in years:
             assert world[year] == pytest.approx(published.at[year, "ny_gdp_mktp_pp_cd"], rel=tolerance), (release, year)
@@ -124,6 +133,7 @@ def test_older_release_population_is_the_one_its_gdp_per_person_divides_by(raw_d
 
 
 # --- the extract itself -----------------------------------------------------------------
+
 
 def test_extract_holds_what_the_report_needs():
     extract = load_extract()
@@ -142,14 +152,26 @@ def test_extract_holds_what_the_report_needs():
 
 def test_sources_file_states_licence_attribution_and_commits():
     text = " ".join((paths.REFERENCE_DIR / "SOURCES.md").read_text(encoding="utf-8").split())
-    for words in ("CC BY 4.0", "World Bank, World Development Indicators", LATEST, OLDER,
-                  "4ebec5a2273f531ba238a34dbe440394dc5a6c4b", "1473f4e537c117922502981b703d3346d4f00a20",
-                  "10de5a5406b369abb7ffbaafe18c79d7ced1d2c5", "01a34e8b54d76160a61b0325d74254e22db06b93",
-                  "SP.POP.TOTL", "NY.GDP.MKTP.PP.CD", "NY.GDP.MKTP.CD", "MS.MIL.TOTL.P1", "no release split"):
+    for words in (
+        "CC BY 4.0",
+        "World Bank, World Development Indicators",
+        LATEST,
+        OLDER,
+        "4ebec5a2273f531ba238a34dbe440394dc5a6c4b",
+        "1473f4e537c117922502981b703d3346d4f00a20",
+        "10de5a5406b369abb7ffbaafe18c79d7ced1d2c5",
+        "01a34e8b54d76160a61b0325d74254e22db06b93",
+        "SP.POP.TOTL",
+        "NY.GDP.MKTP.PP.CD",
+        "NY.GDP.MKTP.CD",
+        "MS.MIL.TOTL.P1",
+        "no release split",
+    ):
         assert words in text, words
 
 
 # --- membership by date -----------------------------------------------------------------
+
 
 def test_membership_by_date():
     assert brics_members("2023-12-31") == BRICS_5
@@ -165,30 +187,35 @@ def test_membership_by_date():
 
 def test_share_of_a_list_is_the_sum_of_its_parts():
     both = share_of_world("SP.POP.TOTL", ["CHN", "IND"], 2023)
-    assert both == pytest.approx(share_of_world("SP.POP.TOTL", ["CHN"], 2023)
-                                 + share_of_world("SP.POP.TOTL", ["IND"], 2023))
+    assert both == pytest.approx(
+        share_of_world("SP.POP.TOTL", ["CHN"], 2023) + share_of_world("SP.POP.TOTL", ["IND"], 2023)
+    )
     assert 30 < both < 40
     assert group_total("MS.MIL.TOTL.P1", ["PRK"], 2020) == 1_469_000
 
 
 # --- errors -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: share_of_world("SP.POP.TOTL", ["FRA"], 2020), "unknown ISO3 code 'FRA'"),
-    (lambda: share_of_world("SP.POP.TOTL", ["bra"], 2020), "not an ISO 3166 alpha-3 code"),
-    (lambda: share_of_world("SP.POP.TOTL", ["WLD"], 2020), "World aggregate"),
-    (lambda: share_of_world("SP.POP.TOTL", [], 2020), "no members given"),
-    (lambda: share_of_world("NY.GDP.PCAP.CD", "BRICS-5", 2020), "unknown indicator 'NY.GDP.PCAP.CD'"),
-    (lambda: share_of_world("SP.POP.TOTL", "BRICS-5", 2020, "2025-01-01"), "unknown release '2025-01-01'"),
-    (lambda: share_of_world("SP.POP.TOTL", "BRICS-7", 2020), "unknown group 'BRICS-7'"),
-    (lambda: share_of_world("MS.MIL.TOTL.P1", ["PRK"], 2020, OLDER), "without a release split"),
-    (lambda: brics_members("someday"), "is not a date"),
-    # a date before the first summit has no members: an error, not a share of 0%
-    (lambda: share_of_world("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
-    (lambda: group_total("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
-    (lambda: share_of_world("SP.POP.TOTL", "BRICS-5", 2020.5), "year 2020.5 is not a whole number"),
-    (lambda: group_total("MS.MIL.TOTL.P1", ["PRK"], "2020"), "year '2020' is not a whole number"),
-])
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: share_of_world("SP.POP.TOTL", ["FRA"], 2020), "unknown ISO3 code 'FRA'"),
+        (lambda: share_of_world("SP.POP.TOTL", ["bra"], 2020), "not an ISO 3166 alpha-3 code"),
+        (lambda: share_of_world("SP.POP.TOTL", ["WLD"], 2020), "World aggregate"),
+        (lambda: share_of_world("SP.POP.TOTL", [], 2020), "no members given"),
+        (lambda: share_of_world("NY.GDP.PCAP.CD", "BRICS-5", 2020), "unknown indicator 'NY.GDP.PCAP.CD'"),
+        (lambda: share_of_world("SP.POP.TOTL", "BRICS-5", 2020, "2025-01-01"), "unknown release '2025-01-01'"),
+        (lambda: share_of_world("SP.POP.TOTL", "BRICS-7", 2020), "unknown group 'BRICS-7'"),
+        (lambda: share_of_world("MS.MIL.TOTL.P1", ["PRK"], 2020, OLDER), "without a release split"),
+        (lambda: brics_members("someday"), "is not a date"),
+        # a date before the first summit has no members: an error, not a share of 0%
+        (lambda: share_of_world("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
+        (lambda: group_total("SP.POP.TOTL", "BRICS@2008-01-01", 2020), "BRICS had no members on 2008-01-01"),
+        (lambda: share_of_world("SP.POP.TOTL", "BRICS-5", 2020.5), "year 2020.5 is not a whole number"),
+        (lambda: group_total("MS.MIL.TOTL.P1", ["PRK"], "2020"), "year '2020' is not a whole number"),
+    ],
+)
 def test_bad_requests_raise_clear_errors(call, message):
     with pytest.raises(ReferenceDataError, match=message.replace("(", r"\(").replace("+", r"\+")):
         call()
@@ -215,11 +242,16 @@ def test_a_corrupt_extract_names_the_row(tmp_path):
 
 # --- the reference command --------------------------------------------------------------
 
+
 def _mini_raw(root: Path) -> Path:
     """A tiny raw folder in the real layouts: two countries and the World, 2015-2016."""
     a = root / "datasets__world-development-indicators/indicators"
-    rows = {"SP.POP.TOTL": (10, 30, 100), "NY.GDP.MKTP.CD": (50, 150, 1000), "NY.GDP.PCAP.CD": (5, 6, 10),
-            "NY.GDP.PCAP.PP.CD": (8, 9, 12)}
+    rows = {
+        "SP.POP.TOTL": (10, 30, 100),
+        "NY.GDP.MKTP.CD": (50, 150, 1000),
+        "NY.GDP.PCAP.CD": (5, 6, 10),
+        "NY.GDP.PCAP.PP.CD": (8, 9, 12),
+    }
     for code, (aaa, bbb, wld) in rows.items():
         folder = a / code.lower()
         folder.mkdir(parents=True)
@@ -233,19 +265,23 @@ def _mini_raw(root: Path) -> Path:
             continue
         folder = b / f"API_{code}_DS2_en_csv_v2_1"
         folder.mkdir(parents=True)
-        text = ('\ufeff"Data Source","World Development Indicators",\n\n"Last Updated Date","2024-06-28",\n\n'
-                f'"Country Name","Country Code","Indicator Name","Indicator Code","2015","2016",\n'
-                f'"Aland","AAA","x","{code}","{aaa}","{aaa}",\n"Beeland","BBB","x","{code}","{bbb}","",\n'
-                f'"World","WLD","x","{code}","{wld}","{wld}",\n')
+        text = (
+            '\ufeff"Data Source","World Development Indicators",\n\n"Last Updated Date","2024-06-28",\n\n'
+            f'"Country Name","Country Code","Indicator Name","Indicator Code","2015","2016",\n'
+            f'"Aland","AAA","x","{code}","{aaa}","{aaa}",\n"Beeland","BBB","x","{code}","{bbb}","",\n'
+            f'"World","WLD","x","{code}","{wld}","{wld}",\n'
+        )
         (folder / f"API_{code}_DS2_en_csv_v2_1.csv").write_text(text, encoding="utf-8")
     pop = root / "datasets__population/10de5a54/data"
     pop.mkdir(parents=True)
-    (pop / "population.csv").write_text("Country Name,Country Code,Year,Value\r\nAland,AAA,2015,10\r\n"
-                                        "Beeland,BBB,2015,30\r\nWorld,WLD,2015,100\r\n")
+    (pop / "population.csv").write_text(
+        "Country Name,Country Code,Year,Value\r\nAland,AAA,2015,10\r\nBeeland,BBB,2015,30\r\nWorld,WLD,2015,100\r\n"
+    )
     ddf = root / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints"
     ddf.mkdir(parents=True)
     (ddf / "ddf--datapoints--ms_mil_totl_p1--by--geo--time.csv").write_text(
-        "geo,time,ms_mil_totl_p1\naaa,2015,1000\nbbb,2015,2000\n")
+        "geo,time,ms_mil_totl_p1\naaa,2015,1000\nbbb,2015,2000\n"
+    )
     return root
 
 
@@ -260,8 +296,9 @@ def mini(tmp_path):
 
 
 def _run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "newsfigures", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "newsfigures", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_reference_command_builds_the_extract_and_derives_ppp(mini):
@@ -286,30 +323,68 @@ def _break(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda raw: (raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv").unlink(),
-     r"sp\.pop\.totl/data\.csv: no file matches"),
-    (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/ny.gdp.mktp.cd/data.csv",
-                        "Beeland,BBB,2016,150", "Beeland,BBB,2016,lots"),
-     r"ny\.gdp\.mktp\.cd/data\.csv, row 6, column 'Value': 'lots' is not a number"),
-    (lambda raw: _break(raw / "relatoscondatos__data_global/data/source/worldbank/API_NY.GDP.PCAP.CD_DS2_en_csv_v2_1/"
-                              "API_NY.GDP.PCAP.CD_DS2_en_csv_v2_1.csv", "2024-06-28", "2024-09-19"),
-     r"API_NY\.GDP\.PCAP\.CD_DS2_en_csv_v2_1\.csv, row 3: Last Updated Date '2024-09-19' differs"),
-    (lambda raw: _break(raw / "relatoscondatos__data_global/data/source/worldbank/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1/"
-                              "API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv", '"Beeland","BBB","x","NY.GDP.MKTP.CD"',
-                        '"Beeland","BBB","x","NY.GDP.MKTP.KD"'),
-     r"API_NY\.GDP\.MKTP\.CD_DS2_en_csv_v2_1\.csv, row 7, column 'Indicator Code'"),
-    (lambda raw: _break(raw / "datasets__population/10de5a54/data/population.csv", "World,WLD", "Welt,WWW"),
-     r"population\.csv: has no WLD \(World\) rows"),
-    (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
-                        "Country Code", "Code"), r"sp\.pop\.totl/data\.csv: missing column 'Country Code'"),
-    (lambda raw: _break(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
-                        "Beeland,BBB,2015,30", "Beeland,BBB,2015,-5"),
-     r"sp\.pop\.totl/data\.csv, row 3, column 'Value': '-5' is negative"),
-    (lambda raw: _break(raw / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints/"
-                              "ddf--datapoints--ms_mil_totl_p1--by--geo--time.csv", "bbb,2015,2000", "bbb,2015,-2000"),
-     r"ms_mil_totl_p1--by--geo--time\.csv, row 3, column 'ms_mil_totl_p1': '-2000' is negative"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (
+            lambda raw: (raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv").unlink(),
+            r"sp\.pop\.totl/data\.csv: no file matches",
+        ),
+        (
+            lambda raw: _break(
+                raw / "datasets__world-development-indicators/indicators/ny.gdp.mktp.cd/data.csv",
+                "Beeland,BBB,2016,150",
+                "Beeland,BBB,2016,lots",
+            ),
+            r"ny\.gdp\.mktp\.cd/data\.csv, row 6, column 'Value': 'lots' is not a number",
+        ),
+        (
+            lambda raw: _break(
+                raw / "relatoscondatos__data_global/data/source/worldbank/API_NY.GDP.PCAP.CD_DS2_en_csv_v2_1/"
+                "API_NY.GDP.PCAP.CD_DS2_en_csv_v2_1.csv",
+                "2024-06-28",
+                "2024-09-19",
+            ),
+            r"API_NY\.GDP\.PCAP\.CD_DS2_en_csv_v2_1\.csv, row 3: Last Updated Date '2024-09-19' differs",
+        ),
+        (
+            lambda raw: _break(
+                raw / "relatoscondatos__data_global/data/source/worldbank/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1/"
+                "API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv",
+                '"Beeland","BBB","x","NY.GDP.MKTP.CD"',
+                '"Beeland","BBB","x","NY.GDP.MKTP.KD"',
+            ),
+            r"API_NY\.GDP\.MKTP\.CD_DS2_en_csv_v2_1\.csv, row 7, column 'Indicator Code'",
+        ),
+        (
+            lambda raw: _break(raw / "datasets__population/10de5a54/data/population.csv", "World,WLD", "Welt,WWW"),
+            r"population\.csv: has no WLD \(World\) rows",
+        ),
+        (
+            lambda raw: _break(
+                raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv", "Country Code", "Code"
+            ),
+            r"sp\.pop\.totl/data\.csv: missing column 'Country Code'",
+        ),
+        (
+            lambda raw: _break(
+                raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
+                "Beeland,BBB,2015,30",
+                "Beeland,BBB,2015,-5",
+            ),
+            r"sp\.pop\.totl/data\.csv, row 3, column 'Value': '-5' is negative",
+        ),
+        (
+            lambda raw: _break(
+                raw / "open-numbers__ddf--open_numbers--world_development_indicators/datapoints/"
+                "ddf--datapoints--ms_mil_totl_p1--by--geo--time.csv",
+                "bbb,2015,2000",
+                "bbb,2015,-2000",
+            ),
+            r"ms_mil_totl_p1--by--geo--time\.csv, row 3, column 'ms_mil_totl_p1': '-2000' is negative",
+        ),
+    ],
+)
 def test_reference_command_fails_in_one_line_and_keeps_the_old_extract(mini, damage, message):
     raw, out = mini
     refresh_extract(raw, out)
@@ -334,8 +409,8 @@ REFERENCE_FILES = ["raw_files.csv", "countries.csv", "brics_membership.csv", "ch
 
 
 def test_reference_command_fills_a_new_folder_that_a_build_can_use(raw_dir, tmp_path):
-    from newsfigures.factcheck import fact_check
-    from newsfigures.figures import load_figures
+    from newsfigures.core.figures import load_figures
+    from newsfigures.reference.factcheck import fact_check
 
     out = tmp_path / "new" / "reference"
     done = _run("reference", "--from", raw_dir, "--out", out)

@@ -20,8 +20,14 @@ def test_build_writes_report_notebooks_and_tables(built):
     assert built.html.is_file() and built.pdf.is_file()
     assert sorted(p.name for p in built.notebooks) == NOTEBOOKS
     assert sorted(built.executed) == NOTEBOOKS
-    assert {p.name for p in built.tables} >= {"figures.csv", "force_sizes.csv", "brics_shares.csv", "fact_check.csv",
-                                              "fact_check.parquet", "datapackage.json"}
+    assert {p.name for p in built.tables} >= {
+        "figures.csv",
+        "force_sizes.csv",
+        "brics_shares.csv",
+        "fact_check.csv",
+        "fact_check.parquet",
+        "datapackage.json",
+    }
 
 
 def test_notebooks_were_executed_with_the_injected_sheet(built):
@@ -50,16 +56,33 @@ def test_html_embeds_every_chart_and_no_code(built):
     assert "<script" not in html
     assert not re.search(r"""(src|href)\s*=\s*["']?https?://(?!www\.nbcnews\.com)""", html)
     assert not re.search(r"@import|url\(\s*['\"]?https?:", html)
-    for words in ("at least 3,000", "41.1%", "37.3%", "NBC News", "24 October 2024",
-                  "World Bank, World Development Indicators", "CC BY 4.0", "do not rest on the same membership"):
+    for words in (
+        "at least 3,000",
+        "41.1%",
+        "37.3%",
+        "NBC News",
+        "24 October 2024",
+        "World Bank, World Development Indicators",
+        "CC BY 4.0",
+        "do not rest on the same membership",
+    ):
         assert words in html
 
 
 def test_pdf_has_the_figures_in_its_text(built):
     reader = PdfReader(built.pdf)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    for figure in ("3,000", "41.1", "37.3", "hundreds of thousands", "million-strong",
-                   "BRICS-9+SAU", "41.10%", "37.51%", "1,469,000"):
+    for figure in (
+        "3,000",
+        "41.1",
+        "37.3",
+        "hundreds of thousands",
+        "million-strong",
+        "BRICS-9+SAU",
+        "41.10%",
+        "37.51%",
+        "1,469,000",
+    ):
         assert figure in text, figure
     assert "\u201c" in text  # curly quotes survive into the PDF
     assert len(reader.pages) >= 2
@@ -90,5 +113,5 @@ def test_extraction_section_sets_the_text_beside_the_sheet(built, article_text):
     words = re.findall(r"[a-z0-9']+", body.lower().replace("\u2019", "'"))
     text = re.sub(r"<[^>]+>", " ", html).lower().replace("&#x27;", "'").replace("\u2019", "'")
     report_words = " ".join(re.findall(r"[a-z0-9']+", text))
-    runs = {" ".join(words[i:i + 9]) for i in range(len(words) - 8)}
+    runs = {" ".join(words[i : i + 9]) for i in range(len(words) - 8)}
     assert not [run for run in runs if run in report_words]

@@ -16,21 +16,31 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import NewsfiguresError
+from newsfigures import __version__
+from newsfigures.core.errors import NewsfiguresError
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
+    from newsfigures.report.build import build
 
-    build(args.sheet, args.out, args.data_out, reference=args.reference, article=args.article,
-          notebooks_dir=args.notebooks, jobs=args.jobs, timeout=args.timeout, quiet=args.quiet, force=args.force)
+    build(
+        args.sheet,
+        args.out,
+        args.data_out,
+        reference=args.reference,
+        article=args.article,
+        notebooks_dir=args.notebooks,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        quiet=args.quiet,
+        force=args.force,
+    )
     return 0
 
 
 def _reference(args: argparse.Namespace) -> int:
-    from . import paths
-    from .wdi import missing_reference_files, refresh_extract
+    from newsfigures.core import paths
+    from newsfigures.reference.wdi import missing_reference_files, refresh_extract
 
     copied = missing_reference_files(args.out) if args.out is not None else []
     path, extract, written = refresh_extract(args.raw_dir, args.out, since=args.since)
@@ -39,15 +49,18 @@ def _reference(args: argparse.Namespace) -> int:
             print(f"copied {', '.join(copied)} from {paths.REFERENCE_DIR} to {args.out}", file=sys.stderr)
         releases = sorted(extract["release"].dropna().unique(), reverse=True)
         state = "wrote" if written else "unchanged:"
-        print(f"{state} {path} ({len(extract)} values; releases {', '.join(releases)}; "
-              f"{extract['indicator_code'].nunique()} indicators; {extract['iso3'].nunique()} areas)", file=sys.stderr)
+        print(
+            f"{state} {path} ({len(extract)} values; releases {', '.join(releases)}; "
+            f"{extract['indicator_code'].nunique()} indicators; {extract['iso3'].nunique()} areas)",
+            file=sys.stderr,
+        )
     return 0
 
 
 def _article_text(article: Path) -> str:
     """The text of ``article``, or of standard input when it is ``-``, checked as
-    :func:`newsfigures.article.read_article` checks a file."""
-    from .article import MAX_ARTICLE_BYTES, decode_article, read_article
+    :func:`newsfigures.core.article.read_article` checks a file."""
+    from newsfigures.core.article import MAX_ARTICLE_BYTES, decode_article, read_article
 
     if str(article) == "-":
         return decode_article(sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "<stdin>")
@@ -55,14 +68,14 @@ def _article_text(article: Path) -> str:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .extract import extract_figures
-    from .fileio import write_atomic
+    from newsfigures.core.fileio import write_atomic
+    from newsfigures.extract.rules import extract_figures
 
     if args.draft_sheet and (args.source is None or args.as_of is None or args.format != "csv"):
         args.parser.error("--draft-sheet needs --source KEY and --as-of YYYY-MM-DD, and writes CSV")
     figures = extract_figures(_article_text(args.article))
     if args.draft_sheet:
-        from .reconcile import draft_sheet
+        from newsfigures.extract.reconcile import draft_sheet
 
         sheet = draft_sheet(figures, args.source, args.as_of)
         output = sheet.to_csv(index=False, lineterminator="\n", float_format="%.15g", date_format="%Y-%m-%d")
@@ -86,14 +99,15 @@ def _extract(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .extract import extract_figures
-    from .figures import load_figures
-    from .reconcile import agree, compare_with_sheet, summary
+    from newsfigures.core.figures import load_figures
+    from newsfigures.extract.reconcile import agree, compare_with_sheet, summary
+    from newsfigures.extract.rules import extract_figures
 
     sheet = load_figures(args.sheet)
     comparison = compare_with_sheet(extract_figures(_article_text(args.article)), sheet)
-    table = comparison[["figure_id", "status", "surface", "char_start", "found_surface", "found_start",
-                        "sheet_figure", "found_figure"]]
+    table = comparison[
+        ["figure_id", "status", "surface", "char_start", "found_surface", "found_start", "sheet_figure", "found_figure"]
+    ]
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(table.astype(object).fillna("").to_string(index=False))
     print(summary(comparison))
@@ -119,64 +133,91 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"newsfigures {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = commands.add_parser("build", help="execute the notebooks and render the HTML and PDF report",
-                            description="Execute the notebooks (only those whose inputs changed) and "
-                                        "render one HTML and one PDF report.")
+    b = commands.add_parser(
+        "build",
+        help="execute the notebooks and render the HTML and PDF report",
+        description="Execute the notebooks (only those whose inputs changed) and render one HTML and one PDF report.",
+    )
     b.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
     b.add_argument("--out", type=Path, help="report folder (default: reports/)")
     b.add_argument("--data-out", type=Path, help="folder for processed tables (default: data/processed/)")
     b.add_argument("--reference", type=Path, help="reference data folder (default: data/reference/)")
-    b.add_argument("--article", type=Path,
-                   help="article text, for the sections that read it (default: ../shared/seeds/article.txt if present)")
+    b.add_argument(
+        "--article",
+        type=Path,
+        help="article text, for the sections that read it (default: ../shared/seeds/article.txt if present)",
+    )
     b.add_argument("--notebooks", type=Path, help="folder of NN_*.ipynb report notebooks (default: notebooks/)")
     b.add_argument("--jobs", "-j", type=_positive(int), help="notebooks to execute at once (default: one per core)")
-    b.add_argument("--timeout", type=_positive(float), default=900.0,
-                   help="whole-build time limit in seconds (default: 900)")
+    b.add_argument(
+        "--timeout", type=_positive(float), default=900.0, help="whole-build time limit in seconds (default: 900)"
+    )
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=_build)
 
-    r = commands.add_parser("reference", help="rebuild the World Bank reference extract from raw WDI files",
-                            description="Read raw World Bank WDI files (bulk API_<code>_DS2_*.csv downloads, long "
-                                        "'Country Name, Country Code, Year, Value' tables, open-numbers DDF "
-                                        "datapoints) listed in <out>/raw_files.csv, keep the areas in "
-                                        "<out>/countries.csv, and write <out>/wdi_extract.csv. Where <out> "
-                                        "lacks raw_files.csv or countries.csv (a new or empty folder), they are "
-                                        "read from data/reference/; every reference file <out> lacks "
-                                        "(raw_files.csv, countries.csv, brics_membership.csv, checks.csv, "
-                                        "SOURCES.md) is then copied there from data/reference/, so that "
-                                        "'build --reference <out>' can use it. On any error nothing is written "
-                                        "and the existing extract is left as it was.")
-    r.add_argument("--from", dest="raw_dir", type=Path, required=True, metavar="DIR",
-                   help="folder of raw files; raw_files.csv paths are relative to it (e.g. ../shared/reference/raw)")
-    r.add_argument("--out", type=Path, help="reference folder to write, new or existing; missing reference files "
-                                            "are copied from data/reference/ (default: data/reference/)")
+    r = commands.add_parser(
+        "reference",
+        help="rebuild the World Bank reference extract from raw WDI files",
+        description="Read raw World Bank WDI files (bulk API_<code>_DS2_*.csv downloads, long "
+        "'Country Name, Country Code, Year, Value' tables, open-numbers DDF "
+        "datapoints) listed in <out>/raw_files.csv, keep the areas in "
+        "<out>/countries.csv, and write <out>/wdi_extract.csv. Where <out> "
+        "lacks raw_files.csv or countries.csv (a new or empty folder), they are "
+        "read from data/reference/; every reference file <out> lacks "
+        "(raw_files.csv, countries.csv, brics_membership.csv, checks.csv, "
+        "SOURCES.md) is then copied there from data/reference/, so that "
+        "'build --reference <out>' can use it. On any error nothing is written "
+        "and the existing extract is left as it was.",
+    )
+    r.add_argument(
+        "--from",
+        dest="raw_dir",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder of raw files; raw_files.csv paths are relative to it (e.g. ../shared/reference/raw)",
+    )
+    r.add_argument(
+        "--out",
+        type=Path,
+        help="reference folder to write, new or existing; missing reference files "
+        "are copied from data/reference/ (default: data/reference/)",
+    )
     r.add_argument("--since", type=int, default=2015, help="first year kept (default: 2015)")
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_reference)
 
-    e = commands.add_parser("extract", help="list the figures quoted in an article's text",
-                            description="Extract every figure quoted in a plain-text article (UTF-8) as "
-                                        "one row per figure: value, bounds, unit, qualifier, attribution, "
-                                        "surface, offsets, sentence and kind (the first nine are columns of a figure "
-                                        "sheet). With --draft-sheet it writes a whole sheet instead "
-                                        "(figure_01, figure_02, ...; topic 'other'; a placeholder measure to "
-                                        "rewrite; --as-of and --source on every row) that 'check --sheet' "
-                                        "accepts; set the topics before 'build --sheet'.")
+    e = commands.add_parser(
+        "extract",
+        help="list the figures quoted in an article's text",
+        description="Extract every figure quoted in a plain-text article (UTF-8) as "
+        "one row per figure: value, bounds, unit, qualifier, attribution, "
+        "surface, offsets, sentence and kind (the first nine are columns of a figure "
+        "sheet). With --draft-sheet it writes a whole sheet instead "
+        "(figure_01, figure_02, ...; topic 'other'; a placeholder measure to "
+        "rewrite; --as-of and --source on every row) that 'check --sheet' "
+        "accepts; set the topics before 'build --sheet'.",
+    )
     e.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
     e.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
     e.add_argument("--out", type=Path, help="write to this file instead of standard output")
-    e.add_argument("--draft-sheet", action="store_true",
-                   help="write a figure sheet (CSV) to edit, instead of the extraction table")
+    e.add_argument(
+        "--draft-sheet", action="store_true", help="write a figure sheet (CSV) to edit, instead of the extraction table"
+    )
     e.add_argument("--source", metavar="KEY", help="with --draft-sheet: the article's key (sheet column 'source')")
-    e.add_argument("--as-of", metavar="YYYY-MM-DD",
-                   help="with --draft-sheet: the date the figures refer to (sheet column 'as_of')")
+    e.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="with --draft-sheet: the date the figures refer to (sheet column 'as_of')"
+    )
     e.set_defaults(func=_extract, parser=e)
 
-    c = commands.add_parser("check", help="reconcile a figure sheet with an article's text",
-                            description="Compare each row of a figure sheet with the figure extracted at "
-                                        "its offsets in the text; list figures in the text that the sheet "
-                                        "lacks. Exit status 0 when they agree, 1 when they differ.")
+    c = commands.add_parser(
+        "check",
+        help="reconcile a figure sheet with an article's text",
+        description="Compare each row of a figure sheet with the figure extracted at "
+        "its offsets in the text; list figures in the text that the sheet "
+        "lacks. Exit status 0 when they agree, 1 when they differ.",
+    )
     c.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
     c.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
     c.set_defaults(func=_check)

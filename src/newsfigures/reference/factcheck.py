@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import reference as ref
-from .errors import ReferenceDataError
-from .figures import format_number
-from .wdi import read_csv_strings
+from newsfigures.core.errors import ReferenceDataError
+from newsfigures.core.figures import format_number
+from newsfigures.reference import shares as ref
+from newsfigures.reference.wdi import read_csv_strings
 
 COLUMNS: dict[str, str] = {
     "figure_id": "str",
@@ -60,11 +60,17 @@ def load_checks(reference: str | Path | None = None) -> pd.DataFrame:
             raise ReferenceDataError(f"{path}: missing column {column!r}")
     empty = frame["groups"].isna() | frame["indicator_code"].isna() | frame["figure_id"].isna()
     if empty.any():
-        raise ReferenceDataError(f"{path}, row {int(empty.idxmax()) + 2}: figure_id, indicator_code and groups "
-                                 "are all required")
+        raise ReferenceDataError(
+            f"{path}, row {int(empty.idxmax()) + 2}: figure_id, indicator_code and groups are all required"
+        )
     groups = [[g.strip() for g in cell.split(";") if g.strip()] for cell in frame["groups"]]
-    return pd.DataFrame({"figure_id": frame["figure_id"].astype("str"),
-                         "indicator_code": frame["indicator_code"].astype("str"), "groups": groups})
+    return pd.DataFrame(
+        {
+            "figure_id": frame["figure_id"].astype("str"),
+            "indicator_code": frame["indicator_code"].astype("str"),
+            "groups": groups,
+        }
+    )
 
 
 def _precision(value: float) -> float:
@@ -77,7 +83,7 @@ def _precision(value: float) -> float:
             step *= 10
         return step
     decimals = len(repr(float(value)).split(".")[1])
-    return 10.0 ** -decimals
+    return 10.0**-decimals
 
 
 def _rounds_to(recomputed: float, printed: float) -> bool:
@@ -85,12 +91,13 @@ def _rounds_to(recomputed: float, printed: float) -> bool:
     return math.isclose(math.floor(recomputed / step + 0.5) * step, printed, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def fact_check(figures: pd.DataFrame, reference: str | Path | None = None,
-               published: date | None = None) -> pd.DataFrame:
+def fact_check(
+    figures: pd.DataFrame, reference: str | Path | None = None, published: date | None = None
+) -> pd.DataFrame:
     """Recompute each checkable figure under every plausible definition.
 
     Args:
-        figures: a figure sheet from :func:`newsfigures.figures.load_figures`; figures
+        figures: a figure sheet from :func:`newsfigures.core.figures.load_figures`; figures
             without a ``value`` or without a row in ``checks.csv`` are not checked.
         reference: the reference folder; default ``data/reference/``.
         published: the article's publication date, to mark what data existed then;
@@ -120,7 +127,7 @@ def fact_check(figures: pd.DataFrame, reference: str | Path | None = None,
             names an unknown indicator or group.
     """
     if published is None:
-        from .article import load_article_metadata
+        from newsfigures.core.article import load_article_metadata
 
         published = load_article_metadata().published
     cutoff = pd.Timestamp(published)
@@ -135,8 +142,10 @@ def fact_check(figures: pd.DataFrame, reference: str | Path | None = None,
         for check in checks[checks["figure_id"] == figure_id].itertuples(index=False):
             indicator = check.indicator_code
             if indicator not in ref.INDICATORS:
-                raise ReferenceDataError(f"checks.csv: unknown indicator {indicator!r} for {figure_id} "
-                                         f"(expected one of: {', '.join(ref.INDICATORS)})")
+                raise ReferenceDataError(
+                    f"checks.csv: unknown indicator {indicator!r} for {figure_id} "
+                    f"(expected one of: {', '.join(ref.INDICATORS)})"
+                )
             percent = figure["unit"] == "percent"
             for group in check.groups:
                 codes = ref.group_members(group, reference)
@@ -147,16 +156,26 @@ def fact_check(figures: pd.DataFrame, reference: str | Path | None = None,
                     except ref.MissingValuesError:
                         continue
                     difference = recomputed - figure["value"]
-                    rows.append({
-                        "figure_id": figure_id, "figure_measure": figure["measure"], "indicator_code": indicator,
-                        "measure": ref.INDICATORS[indicator].measure, "group": group,
-                        "group_label": ref.GROUP_LABELS.get(group, names.get(group, group)),
-                        "members": " ".join(codes), "release": release, "year": year,
-                        "unit": figure["unit"], "recomputed": recomputed, "article_value": figure["value"],
-                        "difference": difference, "difference_pp": difference if percent else math.nan,
-                        "matches_as_printed": _rounds_to(recomputed, figure["value"]),
-                        "available_at_publication": release is None or pd.Timestamp(release) <= cutoff,
-                    })
+                    rows.append(
+                        {
+                            "figure_id": figure_id,
+                            "figure_measure": figure["measure"],
+                            "indicator_code": indicator,
+                            "measure": ref.INDICATORS[indicator].measure,
+                            "group": group,
+                            "group_label": ref.GROUP_LABELS.get(group, names.get(group, group)),
+                            "members": " ".join(codes),
+                            "release": release,
+                            "year": year,
+                            "unit": figure["unit"],
+                            "recomputed": recomputed,
+                            "article_value": figure["value"],
+                            "difference": difference,
+                            "difference_pp": difference if percent else math.nan,
+                            "matches_as_printed": _rounds_to(recomputed, figure["value"]),
+                            "available_at_publication": release is None or pd.Timestamp(release) <= cutoff,
+                        }
+                    )
     frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if not c.startswith("closest")])
     gap = frame["difference"].abs().round(9)
     frame["closest"] = False
@@ -254,19 +273,29 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
         printed = format_number(best.article_value, best.unit)
         if best.matches_as_printed:
             step = _precision(best.article_value)
-            exact = (f"it rounds to the printed {printed}" if best.unit == "percent"
-                     else f"rounded to the nearest {format_number(step, best.unit)}, as printed, it matches")
+            exact = (
+                f"it rounds to the printed {printed}"
+                if best.unit == "percent"
+                else f"rounded to the nearest {format_number(step, best.unit)}, as printed, it matches"
+            )
         else:
             exact = f"no definition tried rounds to the printed {printed}"
-        text = (f"{best.figure_measure}, {printed} in the article: closest is {_phrase(best)}, "
-                f"at {_value(best, best.recomputed)}, {_off(best)}; {exact}.")
+        text = (
+            f"{best.figure_measure}, {printed} in the article: closest is {_phrase(best)}, "
+            f"at {_value(best, best.recomputed)}, {_off(best)}; {exact}."
+        )
         then = rows[rows["closest_at_publication"]]
         if not then.empty and not then.iloc[0].closest:
             t = then.iloc[0]
-            text += (f" With data published before the article, closest is {_phrase(t)}, at "
-                     f"{_value(t, t.recomputed)}, {_off(t)}.")
-        same = rows[(rows["group"] == best.group) & (rows["indicator_code"] == best.indicator_code)
-                    & (rows["release"].fillna("") == (best.release if isinstance(best.release, str) else ""))]
+            text += (
+                f" With data published before the article, closest is {_phrase(t)}, at "
+                f"{_value(t, t.recomputed)}, {_off(t)}."
+            )
+        same = rows[
+            (rows["group"] == best.group)
+            & (rows["indicator_code"] == best.indicator_code)
+            & (rows["release"].fillna("") == (best.release if isinstance(best.release, str) else ""))
+        ]
         latest = same.loc[same["year"].idxmax()]
         if latest.year != best.year:
             text += f" The most recent year there, {latest.year}, gives {_value(latest, latest.recomputed)}."
@@ -277,8 +306,9 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
             near = by_measure.loc[by_measure["difference"].abs().idxmin()]
             far = abs(near.difference) > (1.0 if near.unit == "percent" else 0.1 * abs(near.article_value))
             lead = "nothing comes close: the nearest is" if far else "the nearest is"
-            sentences.append(f"Measured as {near.measure}, {lead} {_phrase(near)}, "
-                             f"at {_value(near, near.recomputed)}, {_off(near)}.")
+            sentences.append(
+                f"Measured as {near.measure}, {lead} {_phrase(near)}, at {_value(near, near.recomputed)}, {_off(near)}."
+            )
     shares = [v for v in best_by_figure.values() if v.unit == "percent"]
     if len({v.group for v in shares}) > 1:
         parts = [f"the {_share_name(v)} fits {GROUP_PHRASES.get(v.group, v.group_label)}" for v in shares]
@@ -288,12 +318,15 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
                 if other.group == v.group:
                     continue
                 try:
-                    swapped = ref.share_of_world(v.indicator_code, other.group, int(other.year),
-                                                 other.release, reference=reference)
+                    swapped = ref.share_of_world(
+                        v.indicator_code, other.group, int(other.year), other.release, reference=reference
+                    )
                 except ReferenceDataError:
                     continue
-                sentence += (f" Counting {other.group} in {other.year}, the {_share_name(v)} would be "
-                             f"{swapped:.1f}%, not {format_number(v.article_value, 'percent')}.")
+                sentence += (
+                    f" Counting {other.group} in {other.year}, the {_share_name(v)} would be "
+                    f"{swapped:.1f}%, not {format_number(v.article_value, 'percent')}."
+                )
         sentences.append(sentence)
     return sentences
 
@@ -311,13 +344,20 @@ def article_marks(figures: pd.DataFrame, reference: str | Path | None = None) ->
     """
     checks = load_checks(reference)
     values = figures.set_index("figure_id")
-    rows = [(c.figure_id, c.indicator_code, values.at[c.figure_id, "unit"],
-             format_number(values.at[c.figure_id, "value"], values.at[c.figure_id, "unit"]),
-             float(values.at[c.figure_id, "value"]))
-            for c in checks.itertuples(index=False)
-            if c.figure_id in values.index and pd.notna(values.at[c.figure_id, "value"])]
+    rows = [
+        (
+            c.figure_id,
+            c.indicator_code,
+            values.at[c.figure_id, "unit"],
+            format_number(values.at[c.figure_id, "value"], values.at[c.figure_id, "unit"]),
+            float(values.at[c.figure_id, "value"]),
+        )
+        for c in checks.itertuples(index=False)
+        if c.figure_id in values.index and pd.notna(values.at[c.figure_id, "value"])
+    ]
     return pd.DataFrame(rows, columns=["figure_id", "indicator_code", "unit", "label", "value"]).astype(
-        {"figure_id": "str", "indicator_code": "str", "unit": "str", "label": "str", "value": "float64"})
+        {"figure_id": "str", "indicator_code": "str", "unit": "str", "label": "str", "value": "float64"}
+    )
 
 
 def summary_table(check: pd.DataFrame) -> pd.DataFrame:
@@ -347,14 +387,16 @@ def summary_table(check: pd.DataFrame) -> pd.DataFrame:
             else:
                 difference = _signed(format_number(abs(round(r.difference)), r.unit), r.difference)
             release = _release_label(r.release)
-            rows.append({
-                "Figure": r.figure_measure,
-                "Article": format_number(r.article_value, r.unit),
-                "Closest definition": f"{r.group if r.group in ref.GROUPS else r.group_label}, {r.measure}",
-                "Year, release": f"{r.year}, {release}",
-                "Recomputed": _value(r, r.recomputed),
-                "Gap": difference,
-                "Data": basis,
-            })
+            rows.append(
+                {
+                    "Figure": r.figure_measure,
+                    "Article": format_number(r.article_value, r.unit),
+                    "Closest definition": f"{r.group if r.group in ref.GROUPS else r.group_label}, {r.measure}",
+                    "Year, release": f"{r.year}, {release}",
+                    "Recomputed": _value(r, r.recomputed),
+                    "Gap": difference,
+                    "Data": basis,
+                }
+            )
     columns = ["Figure", "Article", "Closest definition", "Year, release", "Recomputed", "Gap", "Data"]
     return pd.DataFrame(rows, columns=columns).astype("str")

@@ -4,7 +4,7 @@ Every chart is drawn under the package's one style sheet (``style/newsfigures.mp
 and carries a title, a subtitle giving its units, a source line and alt text
 (:func:`alt_text`). Figures are built with :class:`matplotlib.figure.Figure`, not pyplot,
 so nothing is shown or kept alive behind the caller's back; display them with
-:func:`newsfigures.display.show_chart` or save them with :func:`png_bytes`.
+:func:`newsfigures.report.display.show_chart` or save them with :func:`png_bytes`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from .figures import figure_label, format_number
+from newsfigures.core.figures import figure_label, format_number
+from newsfigures.core.qualifiers import QUALIFIERS
 
 STYLE = Path(__file__).resolve().parent / "style" / "newsfigures.mplstyle"
 
@@ -75,7 +76,7 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
 
 def default_source() -> str:
     """Return the source line for charts of the flagship article's figures."""
-    from .article import load_article_metadata
+    from newsfigures.core.article import load_article_metadata
 
     meta = load_article_metadata()
     return f"Source: {meta.outlet}, {meta.published.day} {meta.published:%B %Y}; figures as quoted"
@@ -89,8 +90,9 @@ def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
         raise ValueError(f"{what}: dataframe has no rows to chart")
 
 
-def _frame(n_rows: int, title: str, subtitle: str, source: str, *, bottom_in: float = _BOTTOM_IN,
-           right: float = 0.93) -> tuple[Figure, "mpl.axes.Axes"]:
+def _frame(
+    n_rows: int, title: str, subtitle: str, source: str, *, bottom_in: float = _BOTTOM_IN, right: float = 0.93
+) -> tuple[Figure, mpl.axes.Axes]:
     height = _TOP_IN + _ROW_IN * n_rows + bottom_in
     fig = Figure(figsize=(8, height))
     ax = fig.add_subplot()
@@ -161,24 +163,42 @@ def _draw_quoted(ax, y: float, r) -> tuple[str, str, float]:
         label should start.
     """
     label = figure_label(r)
-    if r.qualifier in ("range", "magnitude"):
-        ax.barh(y, r.upper - r.lower, left=r.lower, height=0.34, color=BLUE, alpha=0.25,
-                hatch="////", edgecolor=BLUE, linewidth=0)
+    mark = QUALIFIERS[r.qualifier].mark
+    if mark == "span":
+        ax.barh(
+            y,
+            r.upper - r.lower,
+            left=r.lower,
+            height=0.34,
+            color=BLUE,
+            alpha=0.25,
+            hatch="////",
+            edgecolor=BLUE,
+            linewidth=0,
+        )
         ax.plot([r.lower, r.upper], [y, y], "|", color=BLUE, ms=14, mew=1.5)
         if isinstance(r.surface, str) and r.surface:
             label = f"\u201c{r.surface}\u201d\n{label}"
         return "range", label, r.lower
-    if r.qualifier in ("at_least", "more_than"):
-        ax.annotate("", xy=(r.lower * 5, y), xytext=(r.lower, y),
-                    arrowprops=dict(arrowstyle="-|>", color=ACCENT, lw=1.8, linestyle=(0, (3, 2)), shrinkA=0))
+    if mark == "floor":
+        ax.annotate(
+            "",
+            xy=(r.lower * 5, y),
+            xytext=(r.lower, y),
+            arrowprops=dict(arrowstyle="-|>", color=ACCENT, lw=1.8, linestyle=(0, (3, 2)), shrinkA=0),
+        )
         ax.plot(r.lower, y, "o", color=ACCENT, ms=9)
         return "lower", label, r.lower
-    if r.qualifier in ("at_most", "less_than", "nearly"):
-        ax.annotate("", xy=(r.upper / 5, y), xytext=(r.upper, y),
-                    arrowprops=dict(arrowstyle="-|>", color=ACCENT, lw=1.8, linestyle=(0, (3, 2)), shrinkA=0))
+    if mark in ("ceiling", "just_under"):
+        ax.annotate(
+            "",
+            xy=(r.upper / 5, y),
+            xytext=(r.upper, y),
+            arrowprops=dict(arrowstyle="-|>", color=ACCENT, lw=1.8, linestyle=(0, (3, 2)), shrinkA=0),
+        )
         ax.plot(r.upper, y, "o", color=ACCENT, ms=9)
         return "upper", label, r.upper / 5
-    if r.qualifier == "approximate":
+    if mark == "approx":
         ax.plot(r.value, y, "o", ms=10, mfc="white", mec=BLUE, mew=2.2)
         return "approx", label, r.value
     ax.plot(r.value, y, "o", color=BLUE, ms=9)
@@ -189,7 +209,9 @@ def _quoted_legend() -> dict:
     return {
         "point": Line2D([], [], ls="", marker="o", color=BLUE, ms=8, label="figure as printed"),
         "approx": Line2D([], [], ls="", marker="o", mfc="white", mec=BLUE, mew=2, ms=8, label="approximate figure"),
-        "lower": Line2D([], [], ls=(0, (3, 2)), marker="o", color=ACCENT, ms=7, label="lower bound: at least this many"),
+        "lower": Line2D(
+            [], [], ls=(0, (3, 2)), marker="o", color=ACCENT, ms=7, label="lower bound: at least this many"
+        ),
         "upper": Line2D([], [], ls=(0, (3, 2)), marker="o", color=ACCENT, ms=7, label="upper bound: at most this many"),
         "range": Patch(facecolor=BLUE, alpha=0.25, hatch="////", edgecolor=BLUE, label="range or vague magnitude"),
     }
@@ -207,7 +229,7 @@ def force_sizes_chart(forces: pd.DataFrame, *, title: str | None = None, source:
 
     Args:
         forces: tidy frame with columns ``measure, value, lower, upper, unit, qualifier,
-            attribution`` (e.g. :func:`newsfigures.figures.force_sizes`); one row per mark,
+            attribution`` (e.g. :func:`newsfigures.core.figures.force_sizes`); one row per mark,
             drawn top to bottom in frame order. Units: people.
         title: the chart title; default names the flagship article's three figures.
         source: the source line; default cites the flagship article.
@@ -237,16 +259,36 @@ def force_sizes_chart(forces: pd.DataFrame, *, title: str | None = None, source:
     for y, r in enumerate(rows):
         kind, label, anchor = _draw_quoted(ax, y, r)
         kinds.add(kind)
-        ax.annotate(_plain(label), (anchor, y), xytext=(0, -15), textcoords="offset points",
-                    ha="left", va="top", fontsize=9.5, color="#222222")
-        described.append(f"{r.measure}: " + label.replace("\n", ": ")
-                         + (f" ({r.attribution})" if isinstance(r.attribution, str) else ""))
+        ax.annotate(
+            _plain(label),
+            (anchor, y),
+            xytext=(0, -15),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=9.5,
+            color="#222222",
+        )
+        described.append(
+            f"{r.measure}: "
+            + label.replace("\n", ": ")
+            + (f" ({r.attribution})" if isinstance(r.attribution, str) else "")
+        )
 
     legend = _quoted_legend()
     handles = [legend[k] for k in legend if k in kinds]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.33 / fig.get_figheight()),
-               ncol=min(len(handles), 3), handlelength=2.2)
-    setattr(fig, _ALT_ATTR, "Chart on a logarithmic scale of force sizes quoted in the article. " + "; ".join(described) + ".")
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.01, 0.33 / fig.get_figheight()),
+        ncol=min(len(handles), 3),
+        handlelength=2.2,
+    )
+    setattr(
+        fig,
+        _ALT_ATTR,
+        "Chart on a logarithmic scale of force sizes quoted in the article. " + "; ".join(described) + ".",
+    )
     return fig
 
 
@@ -258,7 +300,7 @@ def brics_shares_chart(shares: pd.DataFrame, *, title: str | None = None, source
 
     Args:
         shares: tidy frame with columns ``measure, value, unit, attribution`` (e.g.
-            :func:`newsfigures.figures.brics_shares`), ``unit == "percent"``, values 0-100;
+            :func:`newsfigures.core.figures.brics_shares`), ``unit == "percent"``, values 0-100;
             one bar per row, top to bottom in frame order.
         title: the chart title; default "BRICS members\u2019 share of the world".
         source: the source line; default cites the flagship article.
@@ -292,16 +334,27 @@ def brics_shares_chart(shares: pd.DataFrame, *, title: str | None = None, source
     for y, r in enumerate(rows):
         ax.barh(y, r.value, height=0.55, color=ACCENT)
         ax.barh(y, 100 - r.value, left=r.value, height=0.55, color="#e4e4e4")
-        ax.text(r.value - 1.5, y, format_number(r.value, "percent"), ha="right", va="center",
-                color="white", fontsize=11, fontweight="bold")
+        ax.text(
+            r.value - 1.5,
+            y,
+            format_number(r.value, "percent"),
+            ha="right",
+            va="center",
+            color="white",
+            fontsize=11,
+            fontweight="bold",
+        )
         rest = format_number(round(100 - r.value, 10), "percent")
         ax.text(98.5, y, f"rest of the world {rest}", ha="right", va="center", color="#444444", fontsize=9)
         described.append(f"{r.measure}: {format_number(r.value, 'percent')}")
     ax.axvline(50, color="white", lw=1.2, ls=(0, (2, 2)))
     handles = [Patch(color=ACCENT, label="BRICS members"), Patch(color="#e4e4e4", label="rest of the world")]
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.3, 0.33 / fig.get_figheight()), ncol=2)
-    setattr(fig, _ALT_ATTR, "Bars of 100 percent, each split into the BRICS share and the rest of the world. "
-            + "; ".join(described) + ".")
+    setattr(
+        fig,
+        _ALT_ATTR,
+        "Bars of 100 percent, each split into the BRICS share and the rest of the world. " + "; ".join(described) + ".",
+    )
     return fig
 
 
@@ -323,7 +376,7 @@ def wdi_source(release: str | None = None, extra: str = "") -> str:
 
 
 def _article_credit() -> str:
-    from .article import load_article_metadata
+    from newsfigures.core.article import load_article_metadata
 
     meta = load_article_metadata()
     return f"article figures: {meta.outlet}, {meta.published.day} {meta.published:%B %Y}"
@@ -350,9 +403,14 @@ def _member_styles(breakdown: pd.DataFrame) -> dict[str, dict]:
 
 
 @_styled
-def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = None, *,
-                          release: str | None = None, year: int | None = None,
-                          source: str | None = None) -> Figure:
+def brics_breakdown_chart(
+    breakdown: pd.DataFrame,
+    marks: pd.DataFrame | None = None,
+    *,
+    release: str | None = None,
+    year: int | None = None,
+    source: str | None = None,
+) -> Figure:
     """Chart each member's part of the BRICS share of world population and GDP, stacked.
 
     One bar per indicator, the members stacked left to right: the founders and South
@@ -364,7 +422,7 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
         breakdown: tidy frame from :func:`newsfigures.reference.member_shares` (columns
             ``iso3, country, status, cohort, indicator_code, measure, release, year,
             share_pct``), in its order.
-        marks: optional frame from :func:`newsfigures.factcheck.article_marks`
+        marks: optional frame from :func:`newsfigures.reference.factcheck.article_marks`
             (``indicator_code, label, value``), percent.
         release, year: which release and year to draw; default the newest release and
             its latest year with every indicator
@@ -377,10 +435,13 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
     Raises:
         ValueError: a column is missing or no rows match the release and year.
     """
-    from .reference import latest_complete_year
+    from newsfigures.reference.shares import latest_complete_year
 
-    _require(breakdown, ["iso3", "country", "status", "cohort", "indicator_code", "measure", "release", "year",
-                         "share_pct"], "brics_breakdown_chart")
+    _require(
+        breakdown,
+        ["iso3", "country", "status", "cohort", "indicator_code", "measure", "release", "year", "share_pct"],
+        "brics_breakdown_chart",
+    )
     if release is None or year is None:
         release, year = latest_complete_year(breakdown, release)
     rows = breakdown[(breakdown["release"] == release) & (breakdown["year"] == year)]
@@ -390,18 +451,26 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
     if marks is not None:
         marks = marks[marks["indicator_code"].isin(indicators)]
     styles = _member_styles(rows)
-    fig, ax = _frame(len(indicators), "Who makes up the BRICS share of the world",
-                     f"Share of the world total, %, {year}, by member; World Bank release {release}",
-                     source or wdi_source(release, _article_credit()), bottom_in=1.3)
+    fig, ax = _frame(
+        len(indicators),
+        "Who makes up the BRICS share of the world",
+        f"Share of the world total, %, {year}, by member; World Bank release {release}",
+        source or wdi_source(release, _article_credit()),
+        bottom_in=1.3,
+    )
     totals = rows.groupby("indicator_code")["share_pct"].sum()
     top = max([totals.max()] + ([] if marks is None else list(marks["value"])))
     ax.set_xlim(0, math.ceil((top + 14) / 10) * 10)
     ax.xaxis.set_major_locator(FixedLocator(range(0, int(ax.get_xlim()[1]) + 1, 10)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
     ax.set_ylim(len(indicators) - 0.35, -0.75)
-    ax.set_yticks(range(len(indicators)),
-                  [textwrap.fill(_sentence_case(rows.loc[rows["indicator_code"] == i, "measure"].iloc[0]), 22)
-                   for i in indicators])
+    ax.set_yticks(
+        range(len(indicators)),
+        [
+            textwrap.fill(_sentence_case(rows.loc[rows["indicator_code"] == i, "measure"].iloc[0]), 22)
+            for i in indicators
+        ],
+    )
     ax.grid(False, axis="y")
     described = []
     for y, indicator in enumerate(indicators):
@@ -410,8 +479,16 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
         for r in parts.itertuples(index=False):
             ax.barh(y, r.share_pct, left=left, height=0.5, **styles[r.iso3])
             if r.share_pct >= 6:
-                ax.text(left + r.share_pct / 2, y, f"{r.country}\n{r.share_pct:.1f}%", ha="center", va="center",
-                        fontsize=8.5, color="white", fontweight="bold")
+                ax.text(
+                    left + r.share_pct / 2,
+                    y,
+                    f"{r.country}\n{r.share_pct:.1f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=8.5,
+                    color="white",
+                    fontweight="bold",
+                )
             elif r.share_pct >= 2.8 and r.cohort < 3:
                 ax.text(left + r.share_pct / 2, y, r.iso3, ha="center", va="center", fontsize=7, color="white")
             left += r.share_pct
@@ -437,16 +514,31 @@ def brics_breakdown_chart(breakdown: pd.DataFrame, marks: pd.DataFrame | None = 
                 ax.text(m.value, y + 0.3, f"article {m.label}", ha="center", va="top", fontsize=8, color=ACCENT)
                 mark_text = f"; the article's figure is {m.label}"
         big = parts.nlargest(2, "share_pct")
-        described.append(f"{parts['measure'].iloc[0]}: BRICS-5 {first or 0:.1f}%, whole group {whole:.1f}%, of which "
-                         + " and ".join(f"{r.country} {r.share_pct:.1f}%" for r in big.itertuples(index=False))
-                         + mark_text)
+        described.append(
+            f"{parts['measure'].iloc[0]}: BRICS-5 {first or 0:.1f}%, whole group {whole:.1f}%, of which "
+            + " and ".join(f"{r.country} {r.share_pct:.1f}%" for r in big.itertuples(index=False))
+            + mark_text
+        )
     legend_rows = rows.drop_duplicates("iso3")
-    handles = [Patch(label=(f"{r.country} ({r.status})" if r.cohort >= 3 else r.country), **styles[r.iso3])
-               for r in legend_rows.itertuples(index=False)]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
-               ncol=5, fontsize=8, handlelength=1.4, columnspacing=1.0)
-    setattr(fig, _ALT_ATTR, f"Stacked bars of each member's share of the world in {year} (World Bank release "
-            f"{release}). " + "; ".join(described) + ".")
+    handles = [
+        Patch(label=(f"{r.country} ({r.status})" if r.cohort >= 3 else r.country), **styles[r.iso3])
+        for r in legend_rows.itertuples(index=False)
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
+        ncol=5,
+        fontsize=8,
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
+    setattr(
+        fig,
+        _ALT_ATTR,
+        f"Stacked bars of each member's share of the world in {year} (World Bank release "
+        f"{release}). " + "; ".join(described) + ".",
+    )
     return fig
 
 
@@ -476,8 +568,13 @@ _PANEL_IN = 2.35
 
 
 @_styled
-def brics_share_lines_chart(shares: pd.DataFrame, marks: pd.DataFrame | None = None,
-                            closest: pd.DataFrame | None = None, *, source: str | None = None) -> Figure:
+def brics_share_lines_chart(
+    shares: pd.DataFrame,
+    marks: pd.DataFrame | None = None,
+    closest: pd.DataFrame | None = None,
+    *,
+    source: str | None = None,
+) -> Figure:
     """Chart each group's share of world over the years, one panel per measure.
 
     A solid line is the newest WDI release, a dotted line the older one; the article's
@@ -487,8 +584,8 @@ def brics_share_lines_chart(shares: pd.DataFrame, marks: pd.DataFrame | None = N
         shares: tidy frame from :func:`newsfigures.reference.group_shares` (``group,
             group_label, indicator_code, measure, release, year, share_pct``); panels in
             order of its indicators, lines in order of its groups.
-        marks: optional :func:`newsfigures.factcheck.article_marks` frame (percent rows).
-        closest: optional :func:`newsfigures.factcheck.fact_check` frame; its ``closest``
+        marks: optional :func:`newsfigures.reference.factcheck.article_marks` frame (percent rows).
+        closest: optional :func:`newsfigures.reference.factcheck.fact_check` frame; its ``closest``
             rows are ringed.
         source: the source line; default cites WDI and the article.
 
@@ -498,8 +595,11 @@ def brics_share_lines_chart(shares: pd.DataFrame, marks: pd.DataFrame | None = N
     Raises:
         ValueError: a column is missing or the frame is empty.
     """
-    _require(shares, ["group", "group_label", "indicator_code", "measure", "release", "year", "share_pct"],
-             "brics_share_lines_chart")
+    _require(
+        shares,
+        ["group", "group_label", "indicator_code", "measure", "release", "year", "share_pct"],
+        "brics_share_lines_chart",
+    )
     indicators = list(dict.fromkeys(shares["indicator_code"]))
     groups = list(dict.fromkeys(shares["group"]))
     releases = sorted(shares["release"].dropna().unique(), reverse=True)
@@ -507,9 +607,12 @@ def brics_share_lines_chart(shares: pd.DataFrame, marks: pd.DataFrame | None = N
     fig = Figure(figsize=(8, height))
     axes = fig.subplots(len(indicators), 1, sharex=True, squeeze=False)[:, 0]
     fig.subplots_adjust(left=0.09, right=0.79, top=1 - (_TOP_IN + 0.2) / height, bottom=1.3 / height, hspace=0.42)
-    _header(fig, "BRICS\u2019s share of the world under three memberships",
-            "Share of the world total, %, by year; one panel per measure",
-            source or wdi_source(None, _article_credit()))
+    _header(
+        fig,
+        "BRICS\u2019s share of the world under three memberships",
+        "Share of the world total, %, by year; one panel per measure",
+        source or wdi_source(None, _article_credit()),
+    )
     described = []
     colours = {g: _GROUP_COLOURS.get(g, c) for g, c in zip(groups, [BLUE, "#2a7f62", "#e8743b", GREY, MUTED] * 3)}
     for ax, indicator in zip(axes, indicators):
@@ -522,13 +625,22 @@ def brics_share_lines_chart(shares: pd.DataFrame, marks: pd.DataFrame | None = N
                 if line.empty:
                     continue
                 newest = release == releases[0]
-                ax.plot(line["year"], line["share_pct"], color=colours[group], lw=2.0 if newest else 1.3,
-                        ls="-" if newest else (0, (1.2, 1.6)), marker="o" if newest else None, ms=3.5)
+                ax.plot(
+                    line["year"],
+                    line["share_pct"],
+                    color=colours[group],
+                    lw=2.0 if newest else 1.3,
+                    ls="-" if newest else (0, (1.2, 1.6)),
+                    marker="o" if newest else None,
+                    ms=3.5,
+                )
                 if newest:
                     last = line.iloc[-1]
                     ends.append((last["share_pct"], group, colours[group], "bold"))
-                    described.append(f"{group} {rows['measure'].iloc[0]} {line['year'].iloc[0]}-{last['year']}: "
-                                     f"{line['share_pct'].iloc[0]:.1f}% to {last['share_pct']:.1f}%")
+                    described.append(
+                        f"{group} {rows['measure'].iloc[0]} {line['year'].iloc[0]}-{last['year']}: "
+                        f"{line['share_pct'].iloc[0]:.1f}% to {last['share_pct']:.1f}%"
+                    )
         if marks is not None:
             for m in marks[marks["indicator_code"] == indicator].itertuples(index=False):
                 ax.axhline(m.value, color=ACCENT, lw=1.3, ls=(0, (4, 2)))
@@ -544,25 +656,50 @@ def brics_share_lines_chart(shares: pd.DataFrame, marks: pd.DataFrame | None = N
         low, high = low - 0.5, high + 0.8
         ax.set_ylim(low, high)
         for y, text, colour, weight in _spread(ends, 0.09 * (high - low)):
-            ax.annotate(text, (1.0, y), xycoords=("axes fraction", "data"), xytext=(8, 0), textcoords="offset points",
-                        va="center", fontsize=8.5, color=colour, fontweight=weight, annotation_clip=False)
+            ax.annotate(
+                text,
+                (1.0, y),
+                xycoords=("axes fraction", "data"),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8.5,
+                color=colour,
+                fontweight=weight,
+                annotation_clip=False,
+            )
     years = sorted(shares["year"].unique())
     axes[-1].xaxis.set_major_locator(FixedLocator(years))
     axes[-1].xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{int(x)}" if int(x) % 2 == 1 else ""))
-    handles = [Line2D([], [], color=colours[g], lw=2, label=shares.loc[shares["group"] == g, "group_label"].iloc[0])
-               for g in groups]
+    handles = [
+        Line2D([], [], color=colours[g], lw=2, label=shares.loc[shares["group"] == g, "group_label"].iloc[0])
+        for g in groups
+    ]
     for i, release in enumerate(releases):
-        handles.append(Line2D([], [], color="#444444", lw=2.0 if i == 0 else 1.3, ls="-" if i == 0 else (0, (1.2, 1.6)),
-                              label=f"WDI release {release}"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#444444",
+                lw=2.0 if i == 0 else 1.3,
+                ls="-" if i == 0 else (0, (1.2, 1.6)),
+                label=f"WDI release {release}",
+            )
+        )
     if marks is not None:
         handles.append(Line2D([], [], color=ACCENT, lw=1.3, ls=(0, (4, 2)), label="the article's figure"))
     if closest is not None:
-        handles.append(Line2D([], [], ls="", marker="o", ms=10, mfc="none", mec="#111111", mew=1.6,
-                              label="closest to the article"))
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.3 / height), ncol=3, fontsize=8,
-               handlelength=2.4)
-    setattr(fig, _ALT_ATTR, "Line charts of BRICS groups' share of the world by year, one panel per measure. "
-            + "; ".join(described) + ".")
+        handles.append(
+            Line2D([], [], ls="", marker="o", ms=10, mfc="none", mec="#111111", mew=1.6, label="closest to the article")
+        )
+    fig.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.3 / height), ncol=3, fontsize=8, handlelength=2.4
+    )
+    setattr(
+        fig,
+        _ALT_ATTR,
+        "Line charts of BRICS groups' share of the world by year, one panel per measure. " + "; ".join(described) + ".",
+    )
     return fig
 
 
@@ -586,48 +723,78 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str | None = None) -
     Raises:
         ValueError: a column is missing, the frame is empty, or a number is not positive.
     """
-    _require(comparison, ["kind", "measure", "qualifier", "attribution", "surface", "year", "value", "lower",
-                          "upper"], "armed_forces_chart")
+    _require(
+        comparison,
+        ["kind", "measure", "qualifier", "attribution", "surface", "year", "value", "lower", "upper"],
+        "armed_forces_chart",
+    )
     numbers = pd.concat([comparison["value"], comparison["lower"], comparison["upper"]]).dropna()
     if (numbers <= 0).any():
         raise ValueError("armed_forces_chart: every number must be positive for the log scale")
     rows = list(comparison.itertuples(index=False))
     wdi_years = sorted({int(r.year) for r in rows if r.kind == "WDI" and pd.notna(r.year)})
     year_text = f"{wdi_years[-1]}" if len(wdi_years) == 1 else ", ".join(map(str, wdi_years))
-    fig, ax = _frame(len(rows) * 0.7, "North Korea\u2019s army beside others, and the troops it sent",
-                     f"Number of people, log scale; armed forces in {year_text} (latest WDI year) and the "
-                     "article's figures",
-                     source or wdi_source(None, "MS.MIL.TOTL.P1 from IISS; " + _article_credit()), bottom_in=1.25)
+    fig, ax = _frame(
+        len(rows) * 0.7,
+        "North Korea\u2019s army beside others, and the troops it sent",
+        f"Number of people, log scale; armed forces in {year_text} (latest WDI year) and the article's figures",
+        source or wdi_source(None, "MS.MIL.TOTL.P1 from IISS; " + _article_credit()),
+        bottom_in=1.25,
+    )
     _people_log_axis(ax, numbers, len(rows))
     labels, kinds, described = [], set(), []
     for y, r in enumerate(rows):
         if r.kind == "WDI":
             ax.plot(r.value, y, "s", color="#333333", ms=8)
-            ax.annotate(f"{r.value:,.0f}", (r.value, y), xytext=(8, 0), textcoords="offset points",
-                        va="center", fontsize=9, color="#222222")
+            ax.annotate(
+                f"{r.value:,.0f}",
+                (r.value, y),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color="#222222",
+            )
             labels.append(_plain(textwrap.shorten(r.measure, 34, placeholder=" \u2026")))
             kinds.add("wdi")
             described.append(f"{r.measure} {r.value:,.0f} ({int(r.year)})")
         else:
             kind, label, anchor = _draw_quoted(ax, y, r)
             kinds.add(kind)
-            words = f"\u201c{r.surface}\u201d: {label}" if isinstance(r.surface, str) and r.surface \
-                and r.surface not in label else label
+            words = (
+                f"\u201c{r.surface}\u201d: {label}"
+                if isinstance(r.surface, str) and r.surface and r.surface not in label
+                else label
+            )
             # A lower bound's arrow runs right from its dot (five times the bound): label past its tip.
             x = anchor * 5 if kind == "lower" else anchor
-            ax.annotate(words, (x, y), xytext=(10, 0), textcoords="offset points", va="center", fontsize=9,
-                        color="#222222")
+            ax.annotate(
+                words, (x, y), xytext=(10, 0), textcoords="offset points", va="center", fontsize=9, color="#222222"
+            )
             labels.append(_row_label(r, 28, max_lines=3))
             described.append(f"{r.measure}: {label}, as quoted")
     ax.set_yticks(range(len(rows)), labels)
     n_wdi = sum(r.kind == "WDI" for r in rows)
     if 0 < n_wdi < len(rows):
         ax.axhline(n_wdi - 0.5, color=GREY, lw=0.8)
-    legend = {"wdi": Line2D([], [], ls="", marker="s", color="#333333", ms=7,
-                            label=f"armed forces personnel, WDI ({year_text})")} | _quoted_legend()
+    legend = {
+        "wdi": Line2D(
+            [], [], ls="", marker="s", color="#333333", ms=7, label=f"armed forces personnel, WDI ({year_text})"
+        )
+    } | _quoted_legend()
     handles = [legend[k] for k in legend if k in kinds]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
-               ncol=min(len(handles), 3), fontsize=8.5, handlelength=2.2)
-    setattr(fig, _ALT_ATTR, "Chart on a logarithmic scale of armed forces personnel from World Bank data beside "
-            "the article's force sizes. " + "; ".join(described) + ".")
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
+        ncol=min(len(handles), 3),
+        fontsize=8.5,
+        handlelength=2.2,
+    )
+    setattr(
+        fig,
+        _ALT_ATTR,
+        "Chart on a logarithmic scale of armed forces personnel from World Bank data beside "
+        "the article's force sizes. " + "; ".join(described) + ".",
+    )
     return fig

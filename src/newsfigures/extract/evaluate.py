@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import NewsfiguresError
-from .figures import same_figure, same_number
+from newsfigures.core.errors import NewsfiguresError
+from newsfigures.core.figures import same_figure, same_number
 
 _TOLERANCE = 1e-6
 
@@ -137,9 +137,17 @@ def score_extractor(extract: Callable[[str], pd.DataFrame], cases: list[dict], l
         labelled_total += len(labels)
         used = set()
         for label in labels:
-            pair = next((i for i, f in enumerate(found) if i not in used
-                         and f["char_start"] < label["char_end"] and label["char_start"] < f["char_end"]
-                         and agrees(f, label)), None)
+            pair = next(
+                (
+                    i
+                    for i, f in enumerate(found)
+                    if i not in used
+                    and f["char_start"] < label["char_end"]
+                    and label["char_start"] < f["char_end"]
+                    and agrees(f, label)
+                ),
+                None,
+            )
             if pair is None:
                 misses.append((case["id"], label["surface"]))
                 continue

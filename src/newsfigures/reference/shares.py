@@ -3,7 +3,7 @@
 The reference folder (``data/reference/``) holds:
 
 ``wdi_extract.csv``       tidy WDI values for the areas the report uses (built from raw World
-                          Bank files by ``python -m newsfigures reference``; see :mod:`newsfigures.wdi`)
+                          Bank files by ``python -m newsfigures reference``; see :mod:`newsfigures.reference.wdi`)
 ``brics_membership.csv``  who belonged to BRICS, was invited, or became a partner, and when
 ``countries.csv``         the areas in the extract and their short names
 ``checks.csv``            which article figures the extract can check, and how
@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .errors import MissingValuesError, ReferenceDataError  # noqa: F401 (MissingValuesError is part of this API)
-from .wdi import read_csv_strings
+from newsfigures.core import paths
+from newsfigures.core.errors import MissingValuesError, ReferenceDataError  # noqa: F401 (MissingValuesError is part of this API)
+from newsfigures.reference.wdi import read_csv_strings
 
 EXTRACT, MEMBERSHIP, COUNTRIES, CHECKS = "wdi_extract.csv", "brics_membership.csv", "countries.csv", "checks.csv"
 WORLD = "WLD"
@@ -52,13 +52,20 @@ class Indicator:
 
 
 #: The indicators in the extract, in report order.
-INDICATORS: dict[str, Indicator] = {i.code: i for i in (
-    Indicator("SP.POP.TOTL", "Population, total", "population", "people"),
-    Indicator("NY.GDP.MKTP.PP.CD", "GDP, PPP (current international $)", "GDP at purchasing power parity",
-              "current international $"),
-    Indicator("NY.GDP.MKTP.CD", "GDP (current US$)", "GDP at market exchange rates", "current US$"),
-    Indicator("MS.MIL.TOTL.P1", "Armed forces personnel, total", "armed forces personnel", "people"),
-)}
+INDICATORS: dict[str, Indicator] = {
+    i.code: i
+    for i in (
+        Indicator("SP.POP.TOTL", "Population, total", "population", "people"),
+        Indicator(
+            "NY.GDP.MKTP.PP.CD",
+            "GDP, PPP (current international $)",
+            "GDP at purchasing power parity",
+            "current international $",
+        ),
+        Indicator("NY.GDP.MKTP.CD", "GDP (current US$)", "GDP at market exchange rates", "current US$"),
+        Indicator("MS.MIL.TOTL.P1", "Armed forces personnel, total", "armed forces personnel", "people"),
+    )
+}
 SHARE_INDICATORS = ("SP.POP.TOTL", "NY.GDP.MKTP.PP.CD", "NY.GDP.MKTP.CD")
 
 #: Named groups: (the date whose members they are, extra ISO3 codes).
@@ -113,29 +120,36 @@ def _validate(frame: pd.DataFrame, schema, path: Path) -> pd.DataFrame:
 def _extract_schema():
     import pandera.pandas as pa
 
-    return pa.DataFrameSchema({
-        "release": pa.Column("str", pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True, coerce=True),
-        "iso3": pa.Column("str", pa.Check.str_matches(r"^[A-Z]{3}$"), coerce=True),
-        "country": pa.Column("str", coerce=True),
-        "indicator_code": pa.Column("str", pa.Check.str_matches(r"^[A-Z][A-Z0-9.]+$"), coerce=True),
-        "year": pa.Column("int64", pa.Check.in_range(1960, 2100), coerce=True),
-        "value": pa.Column("float64", pa.Check.ge(0), coerce=True),
-        "method": pa.Column("str", pa.Check.isin(["published", "derived"]), coerce=True),
-        "source": pa.Column("str", coerce=True),
-    }, strict=False, unique=["release", "iso3", "indicator_code", "year"])
+    return pa.DataFrameSchema(
+        {
+            "release": pa.Column("str", pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True, coerce=True),
+            "iso3": pa.Column("str", pa.Check.str_matches(r"^[A-Z]{3}$"), coerce=True),
+            "country": pa.Column("str", coerce=True),
+            "indicator_code": pa.Column("str", pa.Check.str_matches(r"^[A-Z][A-Z0-9.]+$"), coerce=True),
+            "year": pa.Column("int64", pa.Check.in_range(1960, 2100), coerce=True),
+            "value": pa.Column("float64", pa.Check.ge(0), coerce=True),
+            "method": pa.Column("str", pa.Check.isin(["published", "derived"]), coerce=True),
+            "source": pa.Column("str", coerce=True),
+        },
+        strict=False,
+        unique=["release", "iso3", "indicator_code", "year"],
+    )
 
 
 def _membership_schema():
     import pandera.pandas as pa
 
-    return pa.DataFrameSchema({
-        "iso3": pa.Column("str", pa.Check.str_matches(r"^[A-Z]{3}$"), coerce=True),
-        "country": pa.Column("str", coerce=True),
-        "status": pa.Column("str", pa.Check.isin(list(STATUSES)), coerce=True),
-        "from": pa.Column("datetime64[ns]", coerce=True),
-        "to": pa.Column("datetime64[ns]", nullable=True, coerce=True),
-        "source": pa.Column("str", coerce=True),
-    }, strict=False)
+    return pa.DataFrameSchema(
+        {
+            "iso3": pa.Column("str", pa.Check.str_matches(r"^[A-Z]{3}$"), coerce=True),
+            "country": pa.Column("str", coerce=True),
+            "status": pa.Column("str", pa.Check.isin(list(STATUSES)), coerce=True),
+            "from": pa.Column("datetime64[ns]", coerce=True),
+            "to": pa.Column("datetime64[ns]", nullable=True, coerce=True),
+            "source": pa.Column("str", coerce=True),
+        },
+        strict=False,
+    )
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -225,8 +239,9 @@ def releases(reference: str | Path | None = None) -> list[str]:
     return sorted(load_extract(reference)["release"].dropna().unique(), reverse=True)
 
 
-def brics_members(on: str | date, statuses: tuple[str, ...] = ("member",),
-                  reference: str | Path | None = None) -> list[str]:
+def brics_members(
+    on: str | date, statuses: tuple[str, ...] = ("member",), reference: str | Path | None = None
+) -> list[str]:
     """Return the ISO3 codes of countries holding a BRICS status on a date.
 
     Args:
@@ -277,13 +292,15 @@ def group_members(group: str | list[str] | tuple[str, ...], reference: str | Pat
             if not members:
                 # A share of nobody would read as 0%, a figure rather than a mistake.
                 first = load_membership(reference)["from"].min()
-                raise ReferenceDataError(f"BRICS had no members on {match.group(1)} (the membership data "
-                                         f"starts on {first:%Y-%m-%d})")
+                raise ReferenceDataError(
+                    f"BRICS had no members on {match.group(1)} (the membership data starts on {first:%Y-%m-%d})"
+                )
             return members
         if re.fullmatch(r"[A-Z]{3}( [A-Z]{3})*", group):
             return group_members(group.split(), reference)
-        raise ReferenceDataError(f"unknown group {group!r} (expected one of: {', '.join(GROUPS)}, "
-                                 "BRICS@YYYY-MM-DD, or ISO3 codes)")
+        raise ReferenceDataError(
+            f"unknown group {group!r} (expected one of: {', '.join(GROUPS)}, BRICS@YYYY-MM-DD, or ISO3 codes)"
+        )
     codes = list(group)
     if not codes:
         raise ReferenceDataError("no members given: pass a group name or a list of ISO3 codes")
@@ -294,8 +311,10 @@ def group_members(group: str | list[str] | tuple[str, ...], reference: str | Pat
         if code == WORLD:
             raise ReferenceDataError(f"{WORLD} is the World aggregate, the denominator, not a member")
         if code not in covered:
-            raise ReferenceDataError(f"unknown ISO3 code {code!r}: the reference extract does not cover it "
-                                     f"(it covers: {', '.join(sorted(covered - {WORLD}))})")
+            raise ReferenceDataError(
+                f"unknown ISO3 code {code!r}: the reference extract does not cover it "
+                f"(it covers: {', '.join(sorted(covered - {WORLD}))})"
+            )
     return list(dict.fromkeys(codes))
 
 
@@ -305,8 +324,9 @@ def _lookup_cached(stamp: tuple[str, int, int]) -> dict:
     # for a few hundred shares, and boolean masks over the whole frame per share are slow.
     extract = _load_extract_cached(stamp)
     table: dict[tuple[str, str | None], dict[int, dict[str, float]]] = {}
-    for release, code, year, iso3, value in zip(extract["release"], extract["indicator_code"], extract["year"],
-                                                extract["iso3"], extract["value"]):
+    for release, code, year, iso3, value in zip(
+        extract["release"], extract["indicator_code"], extract["year"], extract["iso3"], extract["value"]
+    ):
         key = (code, None if pd.isna(release) else release)
         table.setdefault(key, {}).setdefault(int(year), {})[iso3] = float(value)
     return {
@@ -326,8 +346,9 @@ def _series(indicator: str, release: str | None, reference) -> tuple[dict[int, d
     latest (or the only) one."""
     lookup = _lookup(reference)
     if indicator not in lookup["indicators"]:
-        raise ReferenceDataError(f"unknown indicator {indicator!r} (the extract has: "
-                                 f"{', '.join(lookup['indicators'])})")
+        raise ReferenceDataError(
+            f"unknown indicator {indicator!r} (the extract has: {', '.join(lookup['indicators'])})"
+        )
     available = sorted((r for code, r in lookup["values"] if code == indicator and r is not None), reverse=True)
     if release is None:
         release = available[0] if available else None
@@ -349,8 +370,9 @@ def _year(year) -> int:
     raise ReferenceDataError(f"year {year!r} is not a whole number (a calendar year such as 2020)")
 
 
-def _values(indicator: str, codes: list[str], year: int, release: str | None,
-            reference) -> tuple[dict[str, float], str | None]:
+def _values(
+    indicator: str, codes: list[str], year: int, release: str | None, reference
+) -> tuple[dict[str, float], str | None]:
     year = _year(year)
     by_year, release = _series(indicator, release, reference)
     at = by_year.get(year, {})
@@ -367,8 +389,9 @@ def _values(indicator: str, codes: list[str], year: int, release: str | None,
     return {c: at[c] for c in codes}, release
 
 
-def share_of_world(indicator: str, members, year: int, release: str | None = None, *,
-                   reference: str | Path | None = None) -> float:
+def share_of_world(
+    indicator: str, members, year: int, release: str | None = None, *, reference: str | Path | None = None
+) -> float:
     """Return the members' combined share of the World total, in percent.
 
     Args:
@@ -397,8 +420,9 @@ def _share(indicator: str, codes: list[str], year: int, release: str | None, ref
     return sum(values[c] for c in codes) / values[WORLD] * 100
 
 
-def group_total(indicator: str, members, year: int, release: str | None = None, *,
-                reference: str | Path | None = None) -> float:
+def group_total(
+    indicator: str, members, year: int, release: str | None = None, *, reference: str | Path | None = None
+) -> float:
     """Return the sum of the members' values (e.g. armed forces personnel), in the
     indicator's unit (:data:`INDICATORS`).
 
@@ -420,14 +444,16 @@ def release_years(indicator: str, reference: str | Path | None = None) -> list[t
     Raises:
         ReferenceDataError: the extract is missing or invalid.
     """
-    keys = [(r, y) for (code, r), by_year in _lookup(reference)["values"].items() if code == indicator
-            for y in by_year]
+    keys = [(r, y) for (code, r), by_year in _lookup(reference)["values"].items() if code == indicator for y in by_year]
     # Python's sort is stable with reverse=True too: years stay ascending within a release.
     return sorted(sorted(keys, key=lambda k: k[1]), key=lambda k: k[0] or "", reverse=True)
 
 
-def group_shares(groups: tuple[str, ...] = tuple(GROUPS), indicators: tuple[str, ...] = SHARE_INDICATORS,
-                 reference: str | Path | None = None) -> pd.DataFrame:
+def group_shares(
+    groups: tuple[str, ...] = tuple(GROUPS),
+    indicators: tuple[str, ...] = SHARE_INDICATORS,
+    reference: str | Path | None = None,
+) -> pd.DataFrame:
     """Return each group's share of world for every indicator, release and year with
     complete data.
 
@@ -451,16 +477,26 @@ def group_shares(groups: tuple[str, ...] = tuple(GROUPS), indicators: tuple[str,
                     share = _share(indicator, codes, year, release, reference)
                 except MissingValuesError:
                     continue
-                rows.append((group, GROUP_LABELS.get(group, group), " ".join(codes), indicator,
-                             INDICATORS[indicator].measure if indicator in INDICATORS else indicator,
-                             release, year, share))
+                rows.append(
+                    (
+                        group,
+                        GROUP_LABELS.get(group, group),
+                        " ".join(codes),
+                        indicator,
+                        INDICATORS[indicator].measure if indicator in INDICATORS else indicator,
+                        release,
+                        year,
+                        share,
+                    )
+                )
     columns = ["group", "group_label", "members", "indicator_code", "measure", "release", "year", "share_pct"]
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({c: "str" for c in columns[:6]} | {"year": "int64", "share_pct": "float64"})
+    return frame.astype(dict.fromkeys(columns[:6], "str") | {"year": "int64", "share_pct": "float64"})
 
 
-def member_shares(group: str = "BRICS-9+SAU", indicators: tuple[str, ...] = SHARE_INDICATORS,
-                  reference: str | Path | None = None) -> pd.DataFrame:
+def member_shares(
+    group: str = "BRICS-9+SAU", indicators: tuple[str, ...] = SHARE_INDICATORS, reference: str | Path | None = None
+) -> pd.DataFrame:
     """Return each member's share of world: the breakdown of a group's share.
 
     Args:
@@ -496,19 +532,46 @@ def member_shares(group: str = "BRICS-9+SAU", indicators: tuple[str, ...] = SHAR
                 continue
             world = values[WORLD]
             for code in codes:
-                rows.append((group if isinstance(group, str) else " ".join(codes), code, names.get(code, code),
-                             status[code], cohort[code], indicator,
-                             INDICATORS[indicator].measure, INDICATORS[indicator].unit, release, year,
-                             values[code], values[code] / world * 100))
-    columns = ["group", "iso3", "country", "status", "cohort", "indicator_code", "measure", "unit", "release",
-               "year", "value", "share_pct"]
+                rows.append(
+                    (
+                        group if isinstance(group, str) else " ".join(codes),
+                        code,
+                        names.get(code, code),
+                        status[code],
+                        cohort[code],
+                        indicator,
+                        INDICATORS[indicator].measure,
+                        INDICATORS[indicator].unit,
+                        release,
+                        year,
+                        values[code],
+                        values[code] / world * 100,
+                    )
+                )
+    columns = [
+        "group",
+        "iso3",
+        "country",
+        "status",
+        "cohort",
+        "indicator_code",
+        "measure",
+        "unit",
+        "release",
+        "year",
+        "value",
+        "share_pct",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
-    frame = frame.astype({c: "str" for c in ["group", "iso3", "country", "status", "indicator_code", "measure",
-                                             "unit", "release"]} | {"cohort": "int64", "year": "int64"})
+    frame = frame.astype(
+        dict.fromkeys(["group", "iso3", "country", "status", "indicator_code", "measure", "unit", "release"], "str")
+        | {"cohort": "int64", "year": "int64"}
+    )
     order = {code: i for i, code in enumerate(indicators)}
     frame = frame.assign(_i=frame["indicator_code"].map(order), _s=-frame["share_pct"])
-    frame = frame.sort_values(["_i", "release", "year", "cohort", "_s"], ascending=[True, False, True, True, True],
-                              kind="stable")
+    frame = frame.sort_values(
+        ["_i", "release", "year", "cohort", "_s"], ascending=[True, False, True, True, True], kind="stable"
+    )
     return frame.drop(columns=["_i", "_s"]).reset_index(drop=True)
 
 
@@ -558,12 +621,18 @@ def armed_forces(countries: tuple[str, ...] | None = None, reference: str | Path
             raise MissingValuesError(f"no MS.MIL.TOTL.P1 values for: {', '.join(lacking)}", lacking)
         rows = rows[rows["iso3"].isin(codes)]
     names = short_names(reference)
-    frame = pd.DataFrame({
-        "iso3": rows["iso3"],
-        "country": rows["iso3"].map(names).fillna(rows["country"]),
-        "year": rows["year"],
-        "personnel": rows["value"],
-    }).sort_values(["iso3", "year"], kind="stable").reset_index(drop=True)
+    frame = (
+        pd.DataFrame(
+            {
+                "iso3": rows["iso3"],
+                "country": rows["iso3"].map(names).fillna(rows["country"]),
+                "year": rows["year"],
+                "personnel": rows["value"],
+            }
+        )
+        .sort_values(["iso3", "year"], kind="stable")
+        .reset_index(drop=True)
+    )
     frame["latest"] = frame["year"] == frame.groupby("iso3")["year"].transform("max")
     return frame.astype({"iso3": "str", "country": "str", "year": "int64", "personnel": "float64", "latest": "bool"})
 
@@ -572,13 +641,16 @@ def armed_forces(countries: tuple[str, ...] | None = None, reference: str | Path
 ARMED_FORCES_FIGURES = ("nk_army_size", "nk_troops_sent")
 
 
-def armed_forces_comparison(figures: pd.DataFrame, countries: tuple[str, ...] = ARMED_FORCES_COUNTRIES,
-                            figure_ids: tuple[str, ...] = ARMED_FORCES_FIGURES,
-                            reference: str | Path | None = None) -> pd.DataFrame:
+def armed_forces_comparison(
+    figures: pd.DataFrame,
+    countries: tuple[str, ...] = ARMED_FORCES_COUNTRIES,
+    figure_ids: tuple[str, ...] = ARMED_FORCES_FIGURES,
+    reference: str | Path | None = None,
+) -> pd.DataFrame:
     """Return the latest armed forces counts beside the article's force sizes, in chart order.
 
     Args:
-        figures: a figure sheet (:func:`newsfigures.figures.load_figures`); the rows named
+        figures: a figure sheet (:func:`newsfigures.core.figures.load_figures`); the rows named
             in ``figure_ids`` are kept (absent ones are skipped).
         countries: ISO3 codes whose latest MS.MIL.TOTL.P1 count is shown.
 
@@ -595,39 +667,55 @@ def armed_forces_comparison(figures: pd.DataFrame, countries: tuple[str, ...] = 
     """
     forces = armed_forces(countries, reference)
     latest = forces[forces["latest"]].sort_values("personnel", ascending=False, kind="stable")
-    wdi = pd.DataFrame({
-        "kind": "WDI",
-        "measure": latest["country"],
-        "iso3": latest["iso3"],
-        "qualifier": "exact",
-        "attribution": pd.NA,
-        "surface": pd.NA,
-        "year": latest["year"],
-        "value": latest["personnel"],
-        "lower": latest["personnel"],
-        "upper": latest["personnel"],
-        "unit": "people",
-    })
+    wdi = pd.DataFrame(
+        {
+            "kind": "WDI",
+            "measure": latest["country"],
+            "iso3": latest["iso3"],
+            "qualifier": "exact",
+            "attribution": pd.NA,
+            "surface": pd.NA,
+            "year": latest["year"],
+            "value": latest["personnel"],
+            "lower": latest["personnel"],
+            "upper": latest["personnel"],
+            "unit": "people",
+        }
+    )
     quoted = figures.set_index("figure_id")
     keep = [f for f in figure_ids if f in quoted.index]
     article = quoted.loc[keep].reset_index()
-    article = pd.DataFrame({
-        "kind": "article",
-        "measure": article["measure"],
-        "iso3": pd.NA,
-        "qualifier": article["qualifier"],
-        "attribution": article["attribution"],
-        "surface": article["surface"],
-        "year": pd.NA,
-        "value": article["value"],
-        "lower": article["lower"],
-        "upper": article["upper"],
-        "unit": article["unit"],
-    })
+    article = pd.DataFrame(
+        {
+            "kind": "article",
+            "measure": article["measure"],
+            "iso3": pd.NA,
+            "qualifier": article["qualifier"],
+            "attribution": article["attribution"],
+            "surface": article["surface"],
+            "year": pd.NA,
+            "value": article["value"],
+            "lower": article["lower"],
+            "upper": article["upper"],
+            "unit": article["unit"],
+        }
+    )
     frame = pd.concat([wdi, article], ignore_index=True)
-    return frame.astype({"kind": "str", "measure": "str", "iso3": "str", "qualifier": "str", "attribution": "str",
-                         "surface": "str", "year": "Int64", "value": "float64", "lower": "float64",
-                         "upper": "float64", "unit": "str"})
+    return frame.astype(
+        {
+            "kind": "str",
+            "measure": "str",
+            "iso3": "str",
+            "qualifier": "str",
+            "attribution": "str",
+            "surface": "str",
+            "year": "Int64",
+            "value": "float64",
+            "lower": "float64",
+            "upper": "float64",
+            "unit": "str",
+        }
+    )
 
 
 def membership_table(reference: str | Path | None = None) -> pd.DataFrame:

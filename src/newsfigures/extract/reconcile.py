@@ -13,9 +13,9 @@ from datetime import date
 
 import pandas as pd
 
-from .errors import FigureSheetError
-from .figures import COLUMNS as SHEET_COLUMNS
-from .figures import figure_label, same_figure, validate_figures
+from newsfigures.core.errors import FigureSheetError
+from newsfigures.core.figures import COLUMNS as SHEET_COLUMNS
+from newsfigures.core.figures import figure_label, same_figure, validate_figures
 
 #: What each status in :func:`compare_with_sheet` means.
 STATUSES: dict[str, str] = {
@@ -27,17 +27,28 @@ STATUSES: dict[str, str] = {
 }
 
 _COLUMNS = {
-    "figure_id": "str", "measure": "str", "status": "str", "surface": "str", "char_start": "Int64", "char_end": "Int64",
-    "found_surface": "str", "found_start": "Int64", "found_end": "Int64",
-    "sheet_figure": "str", "found_figure": "str", "sheet_attribution": "str", "found_attribution": "str",
+    "figure_id": "str",
+    "measure": "str",
+    "status": "str",
+    "surface": "str",
+    "char_start": "Int64",
+    "char_end": "Int64",
+    "found_surface": "str",
+    "found_start": "Int64",
+    "found_end": "Int64",
+    "sheet_figure": "str",
+    "found_figure": "str",
+    "sheet_attribution": "str",
+    "found_attribution": "str",
 }
 
 
 def _claim(sheet_row, found: pd.DataFrame, free: set) -> tuple[str, int | None]:
     """The status of one sheet row and the index of the extracted figure it claims."""
     start, end = sheet_row.char_start, sheet_row.char_end
-    candidates = [i for i in free if found.at[i, "surface"] == sheet_row.surface
-                  and same_figure(sheet_row, found.loc[i])]
+    candidates = [
+        i for i in free if found.at[i, "surface"] == sheet_row.surface and same_figure(sheet_row, found.loc[i])
+    ]
     if pd.notna(start):
         exact = [i for i in candidates if found.at[i, "char_start"] == start and found.at[i, "char_end"] == end]
         if exact:
@@ -57,7 +68,7 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
 
     Args:
         found: figures extracted from the text, from :func:`newsfigures.extract.extract_figures`.
-        sheet: a figure sheet, from :func:`newsfigures.figures.load_figures`.
+        sheet: a figure sheet, from :func:`newsfigures.core.figures.load_figures`.
 
     Returns:
         One row per sheet row (sheet order), then one per extracted figure that no sheet
@@ -67,7 +78,7 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
         offsets (str, Int64; for a new figure, the text's); ``found_surface, found_start,
         found_end`` the extracted figure the row was matched with (missing when none);
         ``sheet_figure, found_figure`` each figure in words (e.g. ``at least 3,000``,
-        from :func:`newsfigures.figures.figure_label`); ``sheet_attribution,
+        from :func:`newsfigures.core.figures.figure_label`); ``sheet_attribution,
         found_attribution`` str, missing when none. Attribution and unit are shown,
         not compared: the status depends on surface, offsets, value, bounds and qualifier.
     """
@@ -78,26 +89,42 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
         match = found.loc[i] if i is not None else None
         if i is not None:
             free.discard(i)
-        rows.append({
-            "figure_id": row.figure_id, "measure": row.measure, "status": status, "surface": row.surface,
-            "char_start": row.char_start, "char_end": row.char_end,
-            "found_surface": None if match is None else match["surface"],
-            "found_start": None if match is None else match["char_start"],
-            "found_end": None if match is None else match["char_end"],
-            "sheet_figure": figure_label(row),
-            "found_figure": None if match is None else figure_label(match),
-            "sheet_attribution": row.attribution,
-            "found_attribution": None if match is None else match["attribution"],
-        })
+        rows.append(
+            {
+                "figure_id": row.figure_id,
+                "measure": row.measure,
+                "status": status,
+                "surface": row.surface,
+                "char_start": row.char_start,
+                "char_end": row.char_end,
+                "found_surface": None if match is None else match["surface"],
+                "found_start": None if match is None else match["char_start"],
+                "found_end": None if match is None else match["char_end"],
+                "sheet_figure": figure_label(row),
+                "found_figure": None if match is None else figure_label(match),
+                "sheet_attribution": row.attribution,
+                "found_attribution": None if match is None else match["attribution"],
+            }
+        )
     for i in sorted(free, key=lambda i: found.at[i, "char_start"]):
         match = found.loc[i]
-        rows.append({
-            "figure_id": None, "measure": None, "status": "new", "surface": match["surface"],
-            "char_start": match["char_start"], "char_end": match["char_end"],
-            "found_surface": match["surface"], "found_start": match["char_start"], "found_end": match["char_end"],
-            "sheet_figure": None, "found_figure": figure_label(match),
-            "sheet_attribution": None, "found_attribution": match["attribution"],
-        })
+        rows.append(
+            {
+                "figure_id": None,
+                "measure": None,
+                "status": "new",
+                "surface": match["surface"],
+                "char_start": match["char_start"],
+                "char_end": match["char_end"],
+                "found_surface": match["surface"],
+                "found_start": match["char_start"],
+                "found_end": match["char_end"],
+                "sheet_figure": None,
+                "found_figure": figure_label(match),
+                "sheet_attribution": None,
+                "found_attribution": match["attribution"],
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(_COLUMNS))
     return frame.astype(_COLUMNS)
 
@@ -123,8 +150,11 @@ def summary(comparison: pd.DataFrame) -> str:
 
 #: How :func:`draft_sheet` words a figure's measure, by ``kind``: a placeholder to rewrite.
 _MEASURES = {
-    "percent": "difference in {unit}", "currency": "amount in {unit}", "fraction": "fraction",
-    "duration": "duration in {unit}", "measure": "quantity in {unit}",
+    "percent": "difference in {unit}",
+    "currency": "amount in {unit}",
+    "fraction": "fraction",
+    "duration": "duration in {unit}",
+    "measure": "quantity in {unit}",
 }
 #: The topic of every drafted row: a person sorts them into the report's topics.
 DRAFT_TOPIC = "other"
@@ -149,7 +179,7 @@ def draft_sheet(found: pd.DataFrame, source: str, as_of: str) -> pd.DataFrame:
         as_of: the date the figures refer to, ``YYYY-MM-DD`` (usually the publication date).
 
     Returns:
-        A validated sheet (columns and dtypes of :data:`newsfigures.figures.COLUMNS`), one
+        A validated sheet (columns and dtypes of :data:`newsfigures.core.figures.COLUMNS`), one
         row per figure in text order: ``figure_id`` ``figure_01``, ``figure_02``, ...;
         ``topic`` ``other``; ``measure`` a placeholder in words from the figure's kind,
         unit and attribution (``number of people, according to the U.S.``), to be
@@ -173,13 +203,28 @@ def draft_sheet(found: pd.DataFrame, source: str, as_of: str) -> pd.DataFrame:
     if problems:
         raise FigureSheetError("<draft sheet>", problems)
     width = max(2, len(str(len(found))))
-    frame = pd.DataFrame({
-        "figure_id": [f"figure_{i:0{width}d}" for i in range(1, len(found) + 1)],
-        "topic": DRAFT_TOPIC,
-        "measure": [_draft_measure(row) for row in found.itertuples(index=False)],
-        **{c: found[c].reset_index(drop=True) for c in ("value", "lower", "upper", "unit", "qualifier",
-                                                        "attribution", "surface", "char_start", "char_end")},
-        "as_of": as_of,
-        "source": source,
-    }, columns=list(SHEET_COLUMNS))
+    frame = pd.DataFrame(
+        {
+            "figure_id": [f"figure_{i:0{width}d}" for i in range(1, len(found) + 1)],
+            "topic": DRAFT_TOPIC,
+            "measure": [_draft_measure(row) for row in found.itertuples(index=False)],
+            **{
+                c: found[c].reset_index(drop=True)
+                for c in (
+                    "value",
+                    "lower",
+                    "upper",
+                    "unit",
+                    "qualifier",
+                    "attribution",
+                    "surface",
+                    "char_start",
+                    "char_end",
+                )
+            },
+            "as_of": as_of,
+            "source": source,
+        },
+        columns=list(SHEET_COLUMNS),
+    )
     return validate_figures(frame, "<draft sheet>")

@@ -30,21 +30,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .errors import FigureSheetError
-
-#: Qualifier vocabulary and what each says about ``lower``/``upper``.
-QUALIFIERS: dict[str, str] = {
-    "exact": "the number as printed; lower = upper = value",
-    "approximate": "about/around/roughly/some/an estimated, or a round '-strong'; bounds open",
-    "at_least": "at least / no fewer than; lower = value, upper open",
-    "more_than": "more than / over; lower = value (strict), upper open",
-    "at_most": "up to / as many as / at most; upper = value, lower open",
-    "less_than": "less than / under / fewer than; upper = value (strict), lower open",
-    "nearly": "nearly / almost; upper = value, lower open",
-    "range": "between X and Y, X-Y, X to Y; lower = X, upper = Y, value open",
-    "magnitude": "a vague magnitude ('hundreds of thousands'); lower and upper span it, value open",
-}
+from newsfigures.core import paths
+from newsfigures.core.errors import FigureSheetError
+from newsfigures.core.qualifiers import QUALIFIERS
 
 #: Topic vocabulary: which section of the report uses a figure.
 TOPICS: dict[str, str] = {
@@ -71,19 +59,6 @@ COLUMNS: dict[str, str] = {
     "source": "str",
 }
 
-# Which bounds each qualifier requires, so a sheet cannot say "at_least" without a lower bound.
-_REQUIRED_BOUNDS = {
-    "exact": ("value", "lower", "upper"),
-    "approximate": ("value",),
-    "at_least": ("value", "lower"),
-    "more_than": ("value", "lower"),
-    "at_most": ("value", "upper"),
-    "less_than": ("value", "upper"),
-    "nearly": ("value", "upper"),
-    "range": ("lower", "upper"),
-    "magnitude": ("lower", "upper"),
-}
-
 _NULLABLE = {"value", "lower", "upper", "attribution", "char_start", "char_end"}
 
 
@@ -92,18 +67,17 @@ def _column_schema():
     # and callers of this module's light helpers never validate.
     import pandera.pandas as pa
 
-    cols = {
-        name: pa.Column(dtype, nullable=name in _NULLABLE, coerce=True)
-        for name, dtype in COLUMNS.items()
-    }
-    cols["figure_id"] = pa.Column(
-        "str", pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True, coerce=True
-    )
+    cols = {name: pa.Column(dtype, nullable=name in _NULLABLE, coerce=True) for name, dtype in COLUMNS.items()}
+    cols["figure_id"] = pa.Column("str", pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True, coerce=True)
     cols["qualifier"] = pa.Column("str", pa.Check.isin(list(QUALIFIERS)), coerce=True)
     cols["topic"] = pa.Column("str", pa.Check.isin(list(TOPICS)), coerce=True)
     for name in ("value", "lower", "upper"):
-        cols[name] = pa.Column("float64", pa.Check(lambda x: x.isna() | x.abs().lt(float("inf")), element_wise=False,
-                                                   name="finite"), nullable=True, coerce=True)
+        cols[name] = pa.Column(
+            "float64",
+            pa.Check(lambda x: x.isna() | x.abs().lt(float("inf")), element_wise=False, name="finite"),
+            nullable=True,
+            coerce=True,
+        )
     cols["char_start"] = pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
     cols["char_end"] = pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True)
     # strict: an unknown column is a misspelt one ("qualifer") far more often than a note.
@@ -116,7 +90,7 @@ def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
     for i, row in df.iterrows():
         line = int(i) + 2
         lo, hi, v, q = row["lower"], row["upper"], row["value"], row["qualifier"]
-        missing = [c for c in _REQUIRED_BOUNDS[q] if pd.isna(row[c])]
+        missing = [c for c in QUALIFIERS[q].required if pd.isna(row[c])]
         if missing:
             problems.append((line, ", ".join(missing), f"qualifier {q!r} needs {' and '.join(missing)}"))
         if pd.notna(lo) and pd.notna(hi) and lo > hi:
@@ -126,7 +100,9 @@ def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
             problems.append((line, "value", f"value {v:,g} lies outside its bounds ({shown[0]} to {shown[1]})"))
         s, e = row["char_start"], row["char_end"]
         if pd.isna(s) != pd.isna(e) or (pd.notna(s) and s >= e):
-            problems.append((line, "char_end", "char_start and char_end must both be given, with char_start < char_end"))
+            problems.append(
+                (line, "char_end", "char_start and char_end must both be given, with char_start < char_end")
+            )
     return problems
 
 
@@ -175,8 +151,9 @@ def validate_figures(frame: pd.DataFrame, path: str | Path = "<dataframe>") -> p
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise FigureSheetError(
-            path, [(None, c, "missing column (a figure sheet needs: " + ", ".join(COLUMNS) + ")") for c in missing[:1]]
-            + [(None, c, "missing column") for c in missing[1:]]
+            path,
+            [(None, c, "missing column (a figure sheet needs: " + ", ".join(COLUMNS) + ")") for c in missing[:1]]
+            + [(None, c, "missing column") for c in missing[1:]],
         )
     if frame.empty:
         raise FigureSheetError(path, [(None, None, "has no figures (no data rows)")])
@@ -187,15 +164,19 @@ def validate_figures(frame: pd.DataFrame, path: str | Path = "<dataframe>") -> p
         cases = list(exc.failure_cases.itertuples(index=False))
         # A cell that could not be coerced fails every later check of its column too;
         # its coercion failure is the one worth saying.
-        uncoerced = {(None if pd.isna(c.index) else int(c.index), c.column) for c in cases
-                     if str(c.check).startswith("coerce_dtype")}
+        uncoerced = {
+            (None if pd.isna(c.index) else int(c.index), c.column)
+            for c in cases
+            if str(c.check).startswith("coerce_dtype")
+        }
         uncoerced_columns = {column for _, column in uncoerced}
         problems = set()
         for case in cases:
             index = None if pd.isna(case.index) else int(case.index)
             check = str(case.check)
             if not check.startswith("coerce_dtype") and (
-                    (index, case.column) in uncoerced or (index is None and case.column in uncoerced_columns)):
+                (index, case.column) in uncoerced or (index is None and case.column in uncoerced_columns)
+            ):
                 continue
             column = case.failure_case if check == "column_in_schema" else case.column
             line = None if index is None else index + 2
@@ -269,8 +250,10 @@ def load_figures(path: str | Path | None = None) -> pd.DataFrame:
 def _view(figures: pd.DataFrame, topic: str) -> pd.DataFrame:
     view = figures[figures["topic"] == topic]
     if view.empty:
-        raise FigureSheetError(figures.attrs.get("path", "<figures>"), [
-            (None, "topic", f"no figures with topic {topic!r}, which this section of the report needs")])
+        raise FigureSheetError(
+            figures.attrs.get("path", "<figures>"),
+            [(None, "topic", f"no figures with topic {topic!r}, which this section of the report needs")],
+        )
     return view.reset_index(drop=True)
 
 
@@ -326,16 +309,6 @@ def format_number(x: float, unit: str = "") -> str:
     return f"{text}%" if unit == "percent" else text
 
 
-_QUALIFIER_WORDS = {
-    "approximate": "about",
-    "at_least": "at least",
-    "more_than": "more than",
-    "at_most": "up to",
-    "less_than": "less than",
-    "nearly": "nearly",
-}
-
-
 def figure_label(row) -> str:
     """Say a figure in words from its qualifier and bounds, e.g. ``at least 3,000``,
     ``about 1,000,000`` or ``200,000 to 999,999``.
@@ -349,9 +322,8 @@ def figure_label(row) -> str:
     fmt = lambda x: format_number(x, row.unit)  # noqa: E731
     if row.qualifier in ("range", "magnitude"):
         return f"{fmt(row.lower)} to {fmt(row.upper)}"
-    words = _QUALIFIER_WORDS.get(row.qualifier)
+    words = QUALIFIERS[row.qualifier].label
     return f"{words} {fmt(row.value)}" if words else fmt(row.value)
-
 
 
 def same_number(x, y, tolerance: float = 1e-6) -> bool:
@@ -371,8 +343,10 @@ def same_figure(a, b, tolerance: float = 1e-6) -> bool:
         a, b: rows (dicts, Series or namedtuples) with those four fields, from a sheet or
             from :func:`newsfigures.extract.extract_figures`.
     """
+
     def field(row, key):
         return row[key] if isinstance(row, dict) else getattr(row, key)
 
     return field(a, "qualifier") == field(b, "qualifier") and all(
-        same_number(field(a, k), field(b, k), tolerance) for k in ("value", "lower", "upper"))
+        same_number(field(a, k), field(b, k), tolerance) for k in ("value", "lower", "upper")
+    )

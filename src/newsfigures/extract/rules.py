@@ -2,7 +2,7 @@
 
 :func:`extract_figures` reads plain text and returns one row per quantitative claim:
 the number, the qualifier printed with it and the inclusive bounds that qualifier
-implies (the conventions of :mod:`newsfigures.figures`), its unit and kind, whom the
+implies (the conventions of :mod:`newsfigures.core.figures`), its unit and kind, whom the
 sentence credits for it, and where it stands in the text.
 
 How it works, in one pass: a single compiled regular expression, built from the small
@@ -23,49 +23,102 @@ from fractions import Fraction
 
 import pandas as pd
 
+from newsfigures.core.qualifiers import phrases_after, phrases_before, point_bounds
+
 # --- Vocabularies ----------------------------------------------------------------------
 
-_SMALL = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
+_SMALL = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
 _TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
 # Abbreviated scales written after a number: "3.5bn", "1.5m", "$20k".
-_SCALE_ABBREVIATIONS = {"k": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6,
-                        "b": 10**9, "bn": 10**9, "bln": 10**9, "tn": 10**12, "trn": 10**12}
+_SCALE_ABBREVIATIONS = {
+    "k": 10**3,
+    "m": 10**6,
+    "mn": 10**6,
+    "mln": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "bln": 10**9,
+    "tn": 10**12,
+    "trn": 10**12,
+}
 # Denominators of fractions in words: "two-thirds", "a quarter of".
-_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-                 "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
-                 "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
+_DENOMINATORS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "seventh": 7,
+    "sevenths": 7,
+    "eighth": 8,
+    "eighths": 8,
+    "ninth": 9,
+    "ninths": 9,
+    "tenth": 10,
+    "tenths": 10,
+}
 
 #: Qualifier phrases printed before a number, and the sheet qualifier each means.
-QUALIFIER_PHRASES: dict[str, str] = {
-    **dict.fromkeys(["at least", "no fewer than", "no less than", "not less than", "a minimum of"], "at_least"),
-    **dict.fromkeys(["more than", "over", "upwards of", "upward of", "in excess of", "above", "exceeding",
-                     "greater than", "just over", "well over", "well above", "just above"], "more_than"),
-    **dict.fromkeys(["up to", "as many as", "as much as", "at most", "no more than", "not more than",
-                     "a maximum of"], "at_most"),
-    **dict.fromkeys(["less than", "fewer than", "under", "below", "just under", "well under",
-                     "just below", "well below"], "less_than"),
-    **dict.fromkeys(["nearly", "almost", "close to", "just shy of", "approaching"], "nearly"),
-    **dict.fromkeys(["about", "around", "roughly", "some", "an estimated", "approximately", "approx.",
-                     "circa", "estimated", "some estimated", "an approximate", "in the region of",
-                     "on the order of", "closer to"], "approximate"),
-}
+QUALIFIER_PHRASES: dict[str, str] = phrases_before()
 # Qualifiers printed after the number: "3,000 or more", "300 or so", "5,000-plus".
-_POSTFIX_QUALIFIERS = {"or more": "at_least", "or so": "approximate", "plus": "at_least", "+": "at_least"}
+_POSTFIX_QUALIFIERS = phrases_after()
 
-_PERCENT_UNITS = {"%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
-                  "percentage point": "percentage_points", "percentage points": "percentage_points",
-                  "pp": "percentage_points", "basis point": "basis_points", "basis points": "basis_points",
-                  "bps": "basis_points"}
-_CURRENCY_SYMBOLS = {"US$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD", "$": "USD", "£": "GBP",
-                     "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₴": "UAH"}
+_PERCENT_UNITS = {
+    "%": "percent",
+    "percent": "percent",
+    "per cent": "percent",
+    "pct": "percent",
+    "percentage point": "percentage_points",
+    "percentage points": "percentage_points",
+    "pp": "percentage_points",
+    "basis point": "basis_points",
+    "basis points": "basis_points",
+    "bps": "basis_points",
+}
+_CURRENCY_SYMBOLS = {
+    "US$": "USD",
+    "A$": "AUD",
+    "C$": "CAD",
+    "HK$": "HKD",
+    "$": "USD",
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "₩": "KRW",
+    "₴": "UAH",
+}
 _CURRENCY_CODES = ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "KRW", "UAH", "CHF", "CAD", "AUD"]
-_CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
-                   "pounds sterling": "GBP", "yuan": "CNY", "yen": "JPY", "rupees": "INR",
-                   "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB",
-                   "hryvnias": "UAH", "hryvnia": "UAH", **{c: c for c in _CURRENCY_CODES}}
+_CURRENCY_WORDS = {
+    "dollars": "USD",
+    "dollar": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds sterling": "GBP",
+    "yuan": "CNY",
+    "yen": "JPY",
+    "rupees": "INR",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rouble": "RUB",
+    "hryvnias": "UAH",
+    "hryvnia": "UAH",
+    **{c: c for c in _CURRENCY_CODES},
+}
 _MEASURE_UNITS = {
     **dict.fromkeys(["km", "kilometers", "kilometres", "kilometer", "kilometre"], "km"),
     **dict.fromkeys(["miles", "mile"], "miles"),
@@ -85,13 +138,22 @@ _MEASURE_UNITS = {
     **dict.fromkeys(["gigawatts", "GW"], "GW"),
 }
 _UNIT_ABBREVIATIONS = ["km2", "km", "kg", "MW", "GW"]  # may be written without a space: "300km"
-_TEMPERATURE_UNITS = {"C": "celsius", "F": "fahrenheit", "degrees celsius": "celsius",
-                      "degrees fahrenheit": "fahrenheit", "degrees": "degrees"}
+_TEMPERATURE_UNITS = {
+    "C": "celsius",
+    "F": "fahrenheit",
+    "degrees celsius": "celsius",
+    "degrees fahrenheit": "fahrenheit",
+    "degrees": "degrees",
+}
 _TIME_UNITS = {
-    **dict.fromkeys(["years", "year"], "years"), **dict.fromkeys(["months", "month"], "months"),
-    **dict.fromkeys(["weeks", "week"], "weeks"), **dict.fromkeys(["days", "day"], "days"),
-    **dict.fromkeys(["hours", "hour"], "hours"), **dict.fromkeys(["minutes", "minute"], "minutes"),
-    **dict.fromkeys(["decades", "decade"], "decades"), **dict.fromkeys(["centuries", "century"], "centuries"),
+    **dict.fromkeys(["years", "year"], "years"),
+    **dict.fromkeys(["months", "month"], "months"),
+    **dict.fromkeys(["weeks", "week"], "weeks"),
+    **dict.fromkeys(["days", "day"], "days"),
+    **dict.fromkeys(["hours", "hour"], "hours"),
+    **dict.fromkeys(["minutes", "minute"], "minutes"),
+    **dict.fromkeys(["decades", "decade"], "decades"),
+    **dict.fromkeys(["centuries", "century"], "centuries"),
     "seconds": "seconds",
 }
 # Words printed after a number and the (unit, kind) they give it; keys have single spaces.
@@ -103,8 +165,12 @@ _SUFFIX_UNITS: dict[str, tuple[str, str]] = {
     **{w: (u, "measure") for w, u in _TEMPERATURE_UNITS.items()},
     "strong": ("people", "count"),
     # "40-year-old", "40 years old", "six-month-old": a person's age, which is not a figure
-    **{f"{u}{s} old{o}": ("years", "age") for u in ("year", "month", "week", "day") for s in ("", "s")
-       for o in ("", "s")},
+    **{
+        f"{u}{s} old{o}": ("years", "age")
+        for u in ("year", "month", "week", "day")
+        for s in ("", "s")
+        for o in ("", "s")
+    },
 }
 # Nouns that make a count a count of people ("3,000 North Korean soldiers").
 _PERSON_NOUNS = (
@@ -119,59 +185,114 @@ _PERSON_NOUNS = (
 # Groups whose size is a number of people: "the crowd at 15,000", "the population ... to 310,000".
 _GROUP_NOUNS = "crowd crowds population garrison workforce electorate audience".split()
 # Words after a figure that say it counts people even when no noun follows it.
-_CASUALTY_WORDS = ("killed dead died wounded injured displaced evacuated arrested detained missing fled "
-                   "captured deported mobilized mobilised conscripted drafted enlisted attended voted marched "
-                   "gathered protested joined took part").split()
+_CASUALTY_WORDS = (
+    "killed dead died wounded injured displaced evacuated arrested detained missing fled "
+    "captured deported mobilized mobilised conscripted drafted enlisted attended voted marched "
+    "gathered protested joined took part"
+).split()
 # Verbs whose object, printed right after them, is a number of people ("killed nearly 3,000").
-_OBJECT_VERBS = ("killed kill kills killing wounded wounding injured injuring displaced displacing evacuated "
-                 "arrested detained captured deported mobilized mobilised conscripted drafted enlisted "
-                 "recruited rescued executed abducted kidnapped").split()
+_OBJECT_VERBS = (
+    "killed kill kills killing wounded wounding injured injuring displaced displacing evacuated "
+    "arrested detained captured deported mobilized mobilised conscripted drafted enlisted "
+    "recruited rescued executed abducted kidnapped"
+).split()
 # Verbs that often follow a count with its noun left out ("some 40,000 took part").
 _VERBS_AFTER = "took take takes went go left came come remain remained stayed live lived say said".split()
 # Words after which a number word is a reference, not a figure: "the two leaders".
 _DETERMINERS = "the these those its their his her our your my whose all both every last next first other".split()
 # Verbs before "from X to Y" that make it a change between two figures, not a range.
-_CHANGE_VERBS = ("rose risen rise rises rising fell fallen fall falls falling increased increase increases "
-                 "increasing decreased decrease decreases decreasing grew grown grow grows growing dropped "
-                 "drop drops declined decline declines climbed climb jumped jump surged soared plunged "
-                 "slipped shrank shrunk expanded cut reduced raised lowered went go goes up down changed "
-                 "moved boosted doubled tripled swelled swollen").split()
+_CHANGE_VERBS = (
+    "rose risen rise rises rising fell fallen fall falls falling increased increase increases "
+    "increasing decreased decrease decreases decreasing grew grown grow grows growing dropped "
+    "drop drops declined decline declines climbed climb jumped jump surged soared plunged "
+    "slipped shrank shrunk expanded cut reduced raised lowered went go goes up down changed "
+    "moved boosted doubled tripled swelled swollen"
+).split()
 # Speech and estimate verbs that introduce an attribution ("the U.S. says", "said the ministry").
-_SAY_VERBS = ("says said say estimates estimated estimate reports reported report claims claimed claim "
-              "believes believed believe told tells tell thinks thought counts counted puts put calculates "
-              "calculated states stated announced announces warned warns confirmed confirms acknowledged "
-              "acknowledges assessed assesses assess suggests suggested insists insisted added adds noted "
-              "notes alleged alleges expect expects expected forecast forecasts show shows showed found "
-              "find finds").split()
+_SAY_VERBS = (
+    "says said say estimates estimated estimate reports reported report claims claimed claim "
+    "believes believed believe told tells tell thinks thought counts counted puts put calculates "
+    "calculated states stated announced announces warned warns confirmed confirms acknowledged "
+    "acknowledges assessed assesses assess suggests suggested insists insisted added adds noted "
+    "notes alleged alleges expect expects expected forecast forecasts show shows showed found "
+    "find finds"
+).split()
 # Lower-case words that can make up the source of a figure ("U.S. officials", "Ukraine's defense ministry").
-_SOURCE_NOUNS = ("officials official analysts analyst experts expert authorities police ministry military "
-                 "government intelligence sources source spokesperson spokesman spokeswoman researchers "
-                 "monitors organizers organisers observers agency office estimates data figures census survey "
-                 "report poll study statistics army commander commanders minister ministers diplomats "
-                 "diplomat defense defence health interior foreign local state federal national regional "
-                 "media group groups officers workers activists residents witnesses doctors hospital "
-                 "monitor observatory watchdog command staff general generals secretary president leaders "
-                 "leader council committee department bureau service services institute bank fund company "
-                 "firm charity campaigners economists scientists historians journalists reporters "
-                 "volunteers rescuers medics senior western military's government's").split()
+_SOURCE_NOUNS = (
+    "officials official analysts analyst experts expert authorities police ministry military "
+    "government intelligence sources source spokesperson spokesman spokeswoman researchers "
+    "monitors organizers organisers observers agency office estimates data figures census survey "
+    "report poll study statistics army commander commanders minister ministers diplomats "
+    "diplomat defense defence health interior foreign local state federal national regional "
+    "media group groups officers workers activists residents witnesses doctors hospital "
+    "monitor observatory watchdog command staff general generals secretary president leaders "
+    "leader council committee department bureau service services institute bank fund company "
+    "firm charity campaigners economists scientists historians journalists reporters "
+    "volunteers rescuers medics senior western military's government's"
+).split()
 # Capitalised words that begin a sentence or clause but never a source's name.
-_NOT_NAMES = ("In On At But And Or So As If When While After Before Since Earlier Later Today Yesterday "
-              "Meanwhile However Still Now Then Also This That These Those It He She They We I You His Her "
-              "Their Our Its Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday Many Some Most "
-              "All Both Other Another Such According There Here What Which Who Why How Asked Even Only Over "
-              "About Around Nearly Almost More Less Up Between From Of For With By To A An Is Are Was Were").split()
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "maj", "sen", "rep", "gov",
-                  "prof", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-                  "no", "nos", "vs", "approx", "inc", "corp", "co", "ltd", "jr", "sr", "adm", "cmdr", "fig"}
+_NOT_NAMES = (
+    "In On At But And Or So As If When While After Before Since Earlier Later Today Yesterday "
+    "Meanwhile However Still Now Then Also This That These Those It He She They We I You His Her "
+    "Their Our Its Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday Many Some Most "
+    "All Both Other Another Such According There Here What Which Who Why How Asked Even Only Over "
+    "About Around Nearly Almost More Less Up Between From Of For With By To A An Is Are Was Were"
+).split()
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "maj",
+    "sen",
+    "rep",
+    "gov",
+    "prof",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "no",
+    "nos",
+    "vs",
+    "approx",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "jr",
+    "sr",
+    "adm",
+    "cmdr",
+    "fig",
+}
 # Capitalised words after which a number names something: "Article 5", "Boeing 737".
-_IDENTIFIER_WORDS = ("Article Articles Section Chapter Resolution Amendment Title Flight Route Highway Interstate "
-                     "Room Page Gate Terminal Platform Channel Boeing Airbus Apollo Windows Level Phase Category "
-                     "Stage Grade Game Week Day Year Vol Volume Figure Table Episode Season Part Step Lot Model "
-                     "Type Mark Mk Rank Seat District Ward Zone Sector Exit Junction Unit Block Building Squadron "
-                     "Brigade Division Regiment Battalion Corps Protocol Directive Clause Paragraph Item Number "
-                     "Proposition Prop Bill Act Rule page pages paragraph clause number").split()
-_MONTHS = ("January February March April May June July August September October November December "
-           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
+_IDENTIFIER_WORDS = (
+    "Article Articles Section Chapter Resolution Amendment Title Flight Route Highway Interstate "
+    "Room Page Gate Terminal Platform Channel Boeing Airbus Apollo Windows Level Phase Category "
+    "Stage Grade Game Week Day Year Vol Volume Figure Table Episode Season Part Step Lot Model "
+    "Type Mark Mk Rank Seat District Ward Zone Sector Exit Junction Unit Block Building Squadron "
+    "Brigade Division Regiment Battalion Corps Protocol Directive Clause Paragraph Item Number "
+    "Proposition Prop Bill Act Rule page pages paragraph clause number"
+).split()
+_MONTHS = (
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
+).split()
 
 # --- Patterns --------------------------------------------------------------------------
 
@@ -203,8 +324,10 @@ _NUMBER = (
     # number words: "twenty-five", "three hundred and fifty"
     rf"|{_SMALL_WORD}(?:[\s-]+hundred\b(?:\s+(?:and\s+)?{_SMALL_WORD})?)?"
 )
-_SCALE = (rf"(?:\s+{_SCALE_WORD}\b){{1,2}}"
-          r"|\s?(?:bn|bln|mn|mln|tn|trn)\b|(?<=\d)(?:m|k|b)\b")
+_SCALE = (
+    rf"(?:\s+{_SCALE_WORD}\b){{1,2}}"
+    r"|\s?(?:bn|bln|mn|mln|tn|trn)\b|(?<=\d)(?:m|k|b)\b"
+)
 _SUFFIX = (
     r"\s?%|\s?(?:percentage|basis)\s+points?\b|\s?(?:percent|per\s?cent|pct|bps|pp)\b"
     r"|[-\u2011]strong\b"
@@ -231,8 +354,10 @@ _FRACTION = (
     rf"(?!(?:\s+of)?\s+an?\s+{_SCALE_WORD}\b|[\s-]{_SCALE_WORD}\b)"
 )
 # Proportions: "one in five", "4 in 10" (not "5 in 10 minutes").
-_PROPORTION = (rf"(?:{_SMALL_WORD}|\d{{1,3}})\s+in\s+(?:{_SMALL_WORD}|\d{{1,3}}(?![\d,]))"
-               rf"(?![\s-]*(?:%|per|{_words(_TIME_UNITS, False)}\b|{_words(_MEASURE_UNITS, False)}\b))")
+_PROPORTION = (
+    rf"(?:{_SMALL_WORD}|\d{{1,3}})\s+in\s+(?:{_SMALL_WORD}|\d{{1,3}}(?![\d,]))"
+    rf"(?![\s-]*(?:%|per|{_words(_TIME_UNITS, False)}\b|{_words(_MEASURE_UNITS, False)}\b))"
+)
 _VAGUE = (
     r"(?:[Tt]ens|[Hh]undreds)\s+of\s+(?:thousands|millions|billions)\b"
     rf"|(?:[Ss]everal|[Aa]\s+few|[Mm]any)\s+{_SCALE_WORD}s?(?:\s+(?:thousand|million|billion))?\b"
@@ -277,19 +402,22 @@ _PERSON = rf"{_words(_PERSON_NOUNS)}\b|{_NATIONALITY.pattern}"
 # Earlier in the sentence, a person or a group of people makes a bare number a count of people.
 _PEOPLE_WORDS = {w.lower() for w in _PERSON_NOUNS + _GROUP_NOUNS}
 _WORD = re.compile(r"[A-Za-z]+")
-_STOP = _words("and or but nor than to from in on at by with for of the a an that who which whom whose "
-               "were was is are be been being have has had will would could should can may might must do "
-               "did does not no so as if before after during since until among within across into against "
-               "per each more less them they it us we you he she those these this its their his her our my your "
-               "while whereas although though because when where unless also now still just only even yet "
-               "however meanwhile then".split())
+_STOP = _words(
+    "and or but nor than to from in on at by with for of the a an that who which whom whose "
+    "were was is are be been being have has had will would could should can may might must do "
+    "did does not no so as if before after during since until among within across into against "
+    "per each more less them they it us we you he she those these this its their his her our my your "
+    "while whereas although though because when where unless also now still just only even yet "
+    "however meanwhile then".split()
+)
 # The words right after a number: a person noun within three words, or the first word.
 _PERSON_AFTER = re.compile(rf"\s+(?:of\s+)?(?:(?!{_STOP}\b)[\w'\u2019.-]+\s+){{0,3}}?(?:{_PERSON})")
 _WORD_AFTER = re.compile(rf"\s+(?:of\s+)?(?!{_STOP}\b|{_words(_VERBS_AFTER, False)}\b|[a-z]+ed\b)[A-Za-z]")
 # Up to eight whole words, then a casualty word, without leaving the clause. Separators are
 # never empty, so a word cannot be split two ways (no backtracking blow-up on long text).
 _CASUALTY_AHEAD = re.compile(
-    rf"(?:[^\w.;:!?'\u2019-]+[\w'\u2019-]+){{0,8}}?[^\w.;:!?'\u2019-]+{_words(_CASUALTY_WORDS, False)}\b")
+    rf"(?:[^\w.;:!?'\u2019-]+[\w'\u2019-]+){{0,8}}?[^\w.;:!?'\u2019-]+{_words(_CASUALTY_WORDS, False)}\b"
+)
 _CASUALTY_NEXT = re.compile(rf"\s+{_words(_CASUALTY_WORDS, False)}\b")
 # Verbs whose object is people, right before a figure: "the attacks killed nearly 3,000".
 _CASUALTY_BEFORE = re.compile(rf"\b{_words(_OBJECT_VERBS, False)}\s+$")
@@ -309,8 +437,10 @@ _NOT_AFTER = re.compile(
 _CHANGE_BEFORE = re.compile(rf"\b{_words(_CHANGE_VERBS)}\s+$")
 _DETERMINER_BEFORE = re.compile(rf"\b{_words(_DETERMINERS)}\s+$")
 
-_NAME = (rf"(?!(?:{'|'.join(_NOT_NAMES)})\b)(?:(?:[A-Z]\.){{2,}}|(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Sen|Rep|Gov|Adm)\."
-         r"|[A-Z][\w'\u2019&-]*)")
+_NAME = (
+    rf"(?!(?:{'|'.join(_NOT_NAMES)})\b)(?:(?:[A-Z]\.){{2,}}|(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Sen|Rep|Gov|Adm)\."
+    r"|[A-Z][\w'\u2019&-]*)"
+)
 _SAY = _words(_SAY_VERBS, False)
 _LOWER = rf"(?!{_STOP}\b)[a-z][\w'\u2019-]*"
 # A bare source needs a name, a source noun, or an agent noun ("engineers", "economists").
@@ -326,7 +456,10 @@ _SOURCE = (
     r")"
 )
 # Words that may stand between a source and its verb: "officials now expect", "the ministry has said".
-_AUXILIARY = r"(?:\s+(?:now|also|still|previously|earlier|later|initially|privately|publicly|have|has|had|did|do|does|will|would|could|may|might))*"
+_AUXILIARY = (
+    r"(?:\s+(?:now|also|still|previously|earlier|later|initially|privately|publicly"
+    r"|have|has|had|did|do|does|will|would|could|may|might))*"
+)
 #: Attribution phrases inside a sentence: "according to X", "X says", ", said X."
 #: ``aside`` marks a phrase set off from what it reports ("..., the U.S. says, ...",
 #: "..., said X."); the other kind introduces what follows it ("officials said the ...").
@@ -342,7 +475,8 @@ _NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME})*")
 # A name before an appositive age; not a place after a preposition ("in Kharkiv, 40 ...").
 _NAME_BEFORE = re.compile(
     "".join(rf"(?<!\b{w} )" for p in "in at on to from near".split() for w in (p, p.capitalize()))
-    + rf"(?<![\w'\u2019.-]){_NAME}(?:\s+{_NAME})*,\s*$")
+    + rf"(?<![\w'\u2019.-]){_NAME}(?:\s+{_NAME})*,\s*$"
+)
 # Between a figure and a later "X said ..." phrase, this ends the figure's clause.
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|as|yet)\b")
 #: Longest sentence kept whole, in characters; longer runs without a full stop are cut at a
@@ -351,9 +485,17 @@ MAX_SENTENCE = 1000
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
 
 _COLUMNS = {
-    "value": "float64", "lower": "float64", "upper": "float64", "unit": "str", "qualifier": "str",
-    "attribution": "str", "surface": "str", "char_start": "Int64", "char_end": "Int64",
-    "sentence": "str", "kind": "str",
+    "value": "float64",
+    "lower": "float64",
+    "upper": "float64",
+    "unit": "str",
+    "qualifier": "str",
+    "attribution": "str",
+    "surface": "str",
+    "char_start": "Int64",
+    "char_end": "Int64",
+    "sentence": "str",
+    "kind": "str",
 }
 
 # --- Reading one match -------------------------------------------------------------------
@@ -390,8 +532,15 @@ def _quantity(match: re.Match) -> dict:
     if match["currency"]:
         code = match["currency"].strip()
         unit, kind = _CURRENCY_SYMBOLS.get(code, code), "currency"
-    return {"value": _number_value(f"{number} {scale}"), "digits": number, "scale": scale,
-            "currency": match["currency"], "suffix": suffix.lower(), "unit": unit, "kind": kind}
+    return {
+        "value": _number_value(f"{number} {scale}"),
+        "digits": number,
+        "scale": scale,
+        "currency": match["currency"],
+        "suffix": suffix.lower(),
+        "unit": unit,
+        "kind": kind,
+    }
 
 
 def _share_units(first: dict, second: dict) -> None:
@@ -417,8 +566,8 @@ def _is_year(q: dict, text: str, end: int) -> bool:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[max(0, start - 4):start].rstrip()
-    return not before or before[-1] in ".!?\n\"\u201c\u2018(\u2014:;"
+    before = text[max(0, start - 4) : start].rstrip()
+    return not before or before[-1] in '.!?\n"\u201c\u2018(\u2014:;'
 
 
 def _word_number_is_reference(text: str, start: int, q: dict) -> bool:
@@ -439,24 +588,16 @@ def _is_age(text: str, f: dict) -> bool:
     ("40-year-old" and "40 years old" are ages too; they are dropped when read.)"""
     before = max(0, f["start"] - 12)
     # This runs for every figure: a substring test spares most of them the regex search.
-    if "ge" in text[before:f["start"]] and _AGED_BEFORE.search(text, before, f["start"]):
+    if "ge" in text[before : f["start"]] and _AGED_BEFORE.search(text, before, f["start"]):
         return True
-    return (f["unit"] is None and f["qualifier"] == "exact" and f["value"] <= 120
-            and re.fullmatch(r"\d{1,3}", text[f["start"]:f["end"]]) is not None
-            and _AGE_AFTER.match(text, f["end"]) is not None
-            and _NAME_BEFORE.search(text, max(0, f["start"] - 60), f["start"]) is not None)
-
-
-def _bounds(qualifier: str, value: float) -> tuple[float, float, float]:
-    """(value, lower, upper) for a point figure under the sheet's qualifier conventions."""
-    nan = float("nan")
-    if qualifier == "exact":
-        return value, value, value
-    if qualifier in ("at_least", "more_than"):
-        return value, value, nan
-    if qualifier in ("at_most", "less_than", "nearly"):
-        return value, nan, value
-    return value, nan, nan
+    return (
+        f["unit"] is None
+        and f["qualifier"] == "exact"
+        and f["value"] <= 120
+        and re.fullmatch(r"\d{1,3}", text[f["start"] : f["end"]]) is not None
+        and _AGE_AFTER.match(text, f["end"]) is not None
+        and _NAME_BEFORE.search(text, max(0, f["start"] - 60), f["start"]) is not None
+    )
 
 
 def _magnitude_bounds(phrase: str) -> tuple[float, float]:
@@ -473,8 +614,17 @@ def _magnitude_bounds(phrase: str) -> tuple[float, float]:
 def _figure(start, end, value, lower, upper, qualifier, quantity=None, kind=None, unit=None, noun_at=None) -> dict:
     """One figure; ``noun_at`` is where to look for its counted noun (default: its end)."""
     q = quantity or {}
-    return {"start": start, "end": end, "value": value, "lower": lower, "upper": upper, "qualifier": qualifier,
-            "unit": unit or q.get("unit"), "kind": kind or q.get("kind"), "noun_at": noun_at or end}
+    return {
+        "start": start,
+        "end": end,
+        "value": value,
+        "lower": lower,
+        "upper": upper,
+        "qualifier": qualifier,
+        "unit": unit or q.get("unit"),
+        "kind": kind or q.get("kind"),
+        "noun_at": noun_at or end,
+    }
 
 
 def _qualifier(m: re.Match) -> tuple[str, int]:
@@ -495,27 +645,42 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
         return [_figure(m.start(), m.end(), value, nan, nan, "approximate", unit="people", kind="count")]
     if m["fraction"]:
         words = re.split(r"[\s-]+", m["fraction"].lower())
-        value = float(Fraction(1, 2)) if words == ["half"] else \
-            float(Fraction(_number_value(words[0]), _DENOMINATORS[words[-1]]))
+        value = (
+            float(Fraction(1, 2))
+            if words == ["half"]
+            else float(Fraction(_number_value(words[0]), _DENOMINATORS[words[-1]]))
+        )
         qualifier, start = _qualifier(m)
-        return [_figure(start, m.end(), *_bounds(qualifier, value), qualifier, unit="fraction", kind="fraction")]
+        return [_figure(start, m.end(), *point_bounds(qualifier, value), qualifier, unit="fraction", kind="fraction")]
 
     if m["proportion"]:
         part, whole = (_number_value(side) for side in re.split(r"\s+in\s+", m["proportion"]))
         if not 0 < part < whole:
             return []
         qualifier, start = _qualifier(m)
-        return [_figure(start, m.end(), *_bounds(qualifier, float(part / whole)), qualifier,
-                        unit="fraction", kind="fraction")]
+        return [
+            _figure(
+                start,
+                m.end(),
+                *point_bounds(qualifier, float(part / whole)),
+                qualifier,
+                unit="fraction",
+                kind="fraction",
+            )
+        ]
 
     body = m["range"] or m["figure"]
     offset = m.start("range") if m["range"] else m.start("figure")
     quantities = [(offset + q.start(), offset + q.end(), _quantity(q)) for q in _QUANTITY.finditer(body)]
     if not quantities:
         return []
-    for q_start, q_end, q in quantities:
-        if (_is_year(q, text, m.end()) or _word_number_is_reference(text, q_start, q)
-                or (q["scale"] in ("k", "b") and not q["currency"]) or q["kind"] == "age"):
+    for q_start, _q_end, q in quantities:
+        if (
+            _is_year(q, text, m.end())
+            or _word_number_is_reference(text, q_start, q)
+            or (q["scale"] in ("k", "b") and not q["currency"])
+            or q["kind"] == "age"
+        ):
             return []
     if len(quantities) == 2:
         (s1, e1, first), (s2, e2, second) = quantities
@@ -523,14 +688,18 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
             # "by 50 basis points to 16.5%": a change and where it lands, not a range
             return _read_apart(m, first, second, quantities)
         _share_units(first, second)
-        if m["range"] and m["range_word"].lower() == "from" and _CHANGE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+        if (
+            m["range"]
+            and m["range_word"].lower() == "from"
+            and _CHANGE_BEFORE.search(text, max(0, m.start() - 20), m.start())
+        ):
             # "grew from 10,000 to 12,000 troops": two figures, before and after
             return _read_apart(m, first, second, quantities)
         low, high = float(first["value"]), float(second["value"])
         if low >= high:
             return _read_tally(m, first, second, quantities)
         return [_figure(m.start(), m.end(), nan, low, high, "range", second)]
-    (_, _, q), = quantities
+    ((_, _, q),) = quantities
     qualifier, start = _qualifier(m)
     if m["postfix"]:
         qualifier = _POSTFIX_QUALIFIERS[" ".join(m["postfix"].lower().lstrip("-\u2011").split())]
@@ -541,7 +710,7 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     if compound:
         # "the 1,000-page report" counts pages as "1,000 pages" does; "a 12-member panel" counts people
         end, unit = compound.end(), "people" if _is_person_noun(compound["noun"]) else "count"
-    return [_figure(start, end, *_bounds(qualifier, float(q["value"])), qualifier, q, unit=unit)]
+    return [_figure(start, end, *point_bounds(qualifier, float(q["value"])), qualifier, q, unit=unit)]
 
 
 def _read_tally(m: re.Match, first: dict, second: dict, quantities: list) -> list[dict]:
@@ -562,8 +731,7 @@ def _read_tally(m: re.Match, first: dict, second: dict, quantities: list) -> lis
 def _is_person_noun(noun: str) -> bool:
     """Whether a singular noun in a compound ("12-member", "3,000-man") names people."""
     noun = noun.lower()
-    return (noun in _PEOPLE_WORDS or f"{noun}s" in _PEOPLE_WORDS
-            or noun in ("man", "woman", "child", "person"))
+    return noun in _PEOPLE_WORDS or f"{noun}s" in _PEOPLE_WORDS or noun in ("man", "woman", "child", "person")
 
 
 def _read_apart(m: re.Match, first: dict, second: dict, quantities: list) -> list[dict]:
@@ -571,8 +739,10 @@ def _read_apart(m: re.Match, first: dict, second: dict, quantities: list) -> lis
     (s1, e1, _), (s2, e2, _) = quantities
     qualifier, start = _qualifier(m)
     start = start if m["qualifier"] else s1
-    return [_figure(start, e1, *_bounds(qualifier, float(first["value"])), qualifier, first, noun_at=m.end()),
-            _figure(s2, e2, *_bounds("exact", float(second["value"])), "exact", second, noun_at=m.end())]
+    return [
+        _figure(start, e1, *point_bounds(qualifier, float(first["value"])), qualifier, first, noun_at=m.end()),
+        _figure(s2, e2, *point_bounds("exact", float(second["value"])), "exact", second, noun_at=m.end()),
+    ]
 
 
 def _count_unit(text: str, start: int, end: int, sentence: tuple[int, int]) -> str:
@@ -612,7 +782,7 @@ def _sentence_starts(text: str) -> list[int]:
     ends = []
     for m in _SENTENCE_END.finditer(text):
         if m.group() != "\n":
-            word = re.search(r"([A-Za-z]+)\.$", text[max(0, m.start() - 12):m.start() + 1])
+            word = re.search(r"([A-Za-z]+)\.$", text[max(0, m.start() - 12) : m.start() + 1])
             if word and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1):
                 continue
         ends.append(m.end())
@@ -688,17 +858,17 @@ def extract_figures(text: str) -> pd.DataFrame:
     ``a 40-year-old``, ``40 years old``) are not figures.
 
     Args:
-        text: the article text, e.g. from :func:`newsfigures.article.read_article`.
+        text: the article text, e.g. from :func:`newsfigures.core.article.read_article`.
 
     Returns:
         One row per figure, in text order, columns:
         ``value, lower, upper`` float64 (NaN where open; the conventions of
-        :data:`newsfigures.figures.QUALIFIERS`: exact gives lower = upper = value, a range
+        :data:`newsfigures.core.qualifiers.QUALIFIERS`: exact gives lower = upper = value, a range
         or vague magnitude has no value; percentages in percent, money in currency
         units, fractions as a share of 1);
         ``unit`` str (``people``, ``count``, ``percent``, ``percentage_points``, an ISO
         4217 code such as ``USD``, ``fraction``, ``years``, ``km``, ...);
-        ``qualifier`` str (one of :data:`newsfigures.figures.QUALIFIERS`);
+        ``qualifier`` str (one of :data:`newsfigures.core.qualifiers.QUALIFIERS`);
         ``attribution`` str (the source named by the nearest "X says", "according to
         X", "per X", ", said X" phrase in the sentence, as printed, e.g. ``the U.S.``;
         a phrase holding the figure itself, as in "Two-thirds of voters said", is
@@ -719,8 +889,13 @@ def extract_figures(text: str) -> pd.DataFrame:
     figures = []
     for m in _SCAN.finditer(text):
         if m["skip"] is None:
-            figures.extend(f for f in _read_match(text, m) if not _NOT_AFTER.match(text, f["end"])
-                           and not text[f["end"]:f["end"] + 1].isalnum() and not _is_age(text, f))
+            figures.extend(
+                f
+                for f in _read_match(text, m)
+                if not _NOT_AFTER.match(text, f["end"])
+                and not text[f["end"] : f["end"] + 1].isalnum()
+                and not _is_age(text, f)
+            )
 
     starts = _sentence_starts(text) if figures else [0]
     bounds = starts + [len(text)]
@@ -745,9 +920,9 @@ def extract_figures(text: str) -> pd.DataFrame:
         rows["unit"].append(unit)
         rows["qualifier"].append(f["qualifier"])
         rows["attribution"].append(_nearest(text, phrases[i], f["start"], f["end"]))
-        rows["surface"].append(text[f["start"]:f["end"]])
+        rows["surface"].append(text[f["start"] : f["end"]])
         rows["char_start"].append(f["start"])
         rows["char_end"].append(f["end"])
-        rows["sentence"].append(text[sentence[0]:sentence[1]].strip())
+        rows["sentence"].append(text[sentence[0] : sentence[1]].strip())
         rows["kind"].append(kind)
     return pd.DataFrame(rows).astype(_COLUMNS)

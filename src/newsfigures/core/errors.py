@@ -14,7 +14,7 @@ class NewsfiguresError(Exception):
     """Base class for errors caused by input data, files or a failed build."""
 
     @classmethod
-    def relayed(cls, message: str) -> "NewsfiguresError":
+    def relayed(cls, message: str) -> NewsfiguresError:
         """Return this kind of error carrying ``message``, for an error raised in a
         Jupyter kernel and raised again in the build. A relayed error has the message
         only: its other attributes keep their class defaults."""

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .charts import alt_text, png_bytes
-from .figures import figure_label
+from newsfigures.core.figures import figure_label
+from newsfigures.report.charts import alt_text, png_bytes
 
 
 def _display(bundle: dict, metadata: dict | None = None) -> None:
@@ -60,7 +60,6 @@ def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     return f'<div class="nf-table-block">\n{body}\n</div>'
 
 
-
 def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
     """Display a dataframe as an escaped HTML table (plain text fallback included)."""
     _display({"text/html": table_html(frame, caption), "text/plain": frame.to_string(index=False)})
@@ -89,7 +88,7 @@ def provenance_table(figures: pd.DataFrame) -> pd.DataFrame:
     """Return a reader-facing provenance table of figures.
 
     Args:
-        figures: a frame from :func:`newsfigures.figures.load_figures` or one of its views.
+        figures: a frame from :func:`newsfigures.core.figures.load_figures` or one of its views.
 
     Returns:
         One row per figure, all columns ``str``: ``Measure``, ``As printed`` (the
@@ -110,17 +109,23 @@ def provenance_table(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Return a reader-facing version of :func:`newsfigures.reconcile.compare_with_sheet`.
+    """Return a reader-facing version of :func:`newsfigures.extract.reconcile.compare_with_sheet`.
 
     Returns:
         One row per compared figure, all columns ``str`` (blank where missing):
-        ``Measure`` (the sheet's; blank for a figure the sheet lacks), ``As printed`` (the surface words), ``In the sheet``
-        and ``Read from the text`` (each figure in words), ``Credited to (sheet)``,
+        ``Measure`` (the sheet's; blank for a figure the sheet lacks), ``As printed`` (the surface
+        words), ``In the sheet`` and ``Read from the text`` (each figure in words), ``Credited to (sheet)``,
         ``Credited to (text)`` and ``Status``.
     """
-    columns = {"measure": "Measure", "surface": "As printed", "sheet_figure": "In the sheet",
-               "found_figure": "Read from the text", "sheet_attribution": "Credited to (sheet)",
-               "found_attribution": "Credited to (text)", "status": "Status"}
+    columns = {
+        "measure": "Measure",
+        "surface": "As printed",
+        "sheet_figure": "In the sheet",
+        "found_figure": "Read from the text",
+        "sheet_attribution": "Credited to (sheet)",
+        "found_attribution": "Credited to (text)",
+        "status": "Status",
+    }
     return comparison[list(columns)].rename(columns=columns).astype(object).fillna("").astype(str)
 
 
@@ -133,19 +138,21 @@ def show_extraction(article: str | Path | None, figures: pd.DataFrame) -> None:
 
     Args:
         article: the article's text file, or None.
-        figures: the figure sheet, from :func:`newsfigures.figures.load_figures`.
+        figures: the figure sheet, from :func:`newsfigures.core.figures.load_figures`.
 
     Raises:
         ArticleError: ``article`` is given but missing, not UTF-8 text, empty or too large.
     """
     if article is None:
-        show_text("The article's text was not available to this build, so this section cannot read the "
-                  "figures from it. Place the text at ../shared/seeds/article.txt beside the repository, "
-                  "or pass --article PATH to python -m newsfigures build.")
+        show_text(
+            "The article's text was not available to this build, so this section cannot read the "
+            "figures from it. Place the text at ../shared/seeds/article.txt beside the repository, "
+            "or pass --article PATH to python -m newsfigures build."
+        )
         return
-    from .article import read_article
-    from .extract import extract_figures
-    from .reconcile import compare_with_sheet, summary
+    from newsfigures.core.article import read_article
+    from newsfigures.extract.reconcile import compare_with_sheet, summary
+    from newsfigures.extract.rules import extract_figures
 
     comparison = compare_with_sheet(extract_figures(read_article(article)), figures)
     show_text(summary(comparison))

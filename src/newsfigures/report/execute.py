@@ -19,11 +19,11 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError
+from newsfigures.core.errors import BuildError
 
 # Imported by every worker's kernel before its first job, so that the first notebook
 # does not pay for pandas and matplotlib alone.
-WARM_UP = "import newsfigures.charts, newsfigures.display, newsfigures.figures"
+WARM_UP = "import newsfigures.report.charts, newsfigures.report.display, newsfigures.core.figures"
 INJECTED_ID = "injected-parameters"
 
 
@@ -70,8 +70,12 @@ class Result:
 
     def stdout(self) -> str:
         """The text the job printed to standard output."""
-        return "".join(o.get("text", "") for cell in self.notebook.cells for o in cell.get("outputs", [])
-                       if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        return "".join(
+            o.get("text", "")
+            for cell in self.notebook.cells
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stdout"
+        )
 
 
 def parameterize(path: Path, parameters: dict):
@@ -84,10 +88,9 @@ def parameterize(path: Path, parameters: dict):
     Raises:
         BuildError: the notebook cannot be read.
     """
+    from nbformat.warnings import MissingIDFieldWarning
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
-
-    from nbformat.warnings import MissingIDFieldWarning
 
     try:
         with warnings.catch_warnings():
@@ -148,7 +151,7 @@ class _Worker:
         # does not warn about unencrypted TCP.
         self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self.sockets, "k"))
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.log = open(log_dir / f"kernel-{index}.log", "wb")
+        self.log = open(log_dir / f"kernel-{index}.log", "wb")  # noqa: SIM115 (closed in stop())
         self.used = False
         self.ready: asyncio.Task | None = None
 
@@ -234,7 +237,7 @@ class KernelPool:
     def __init__(self, workers: int, cwd: Path, log_dir: Path):
         self.workers = [_Worker(i, cwd, log_dir) for i in range(max(1, workers))]
 
-    async def __aenter__(self) -> "KernelPool":
+    async def __aenter__(self) -> KernelPool:
         for worker in self.workers:
             worker.ready = asyncio.ensure_future(worker.start())
         return self
@@ -269,8 +272,10 @@ class KernelPool:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # jupyter_client raises several kinds
-                raise BuildError(f"the python3 Jupyter kernel did not start ({type(exc).__name__}: {exc}); "
-                                 "run 'make setup' to install it") from exc
+                raise BuildError(
+                    f"the python3 Jupyter kernel did not start ({type(exc).__name__}: {exc}); "
+                    "run 'make setup' to install it"
+                ) from exc
             while True:
                 try:
                     job = queue.get_nowait()
@@ -287,7 +292,7 @@ class KernelPool:
                     stopping.set()
                     raise _Stop
 
-        tasks = [asyncio.ensure_future(work(w)) for w in self.workers[:max(1, len(jobs))]]
+        tasks = [asyncio.ensure_future(work(w)) for w in self.workers[: max(1, len(jobs))]]
         try:
             await asyncio.gather(*tasks)
         except _Stop:
@@ -342,4 +347,4 @@ def default_workers() -> int:
 
 
 if sys.platform == "win32":  # pragma: no cover - IPC transport needs a POSIX system
-    raise ImportError("newsfigures.execute runs kernels over IPC sockets, which Windows lacks")
+    raise ImportError("newsfigures.report.execute runs kernels over IPC sockets, which Windows lacks")

@@ -28,12 +28,13 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, paths
-from .errors import BuildError, FigureSheetError
-from .fileio import commit, discard, locked, sha256_file, stage, write_atomic
+from newsfigures import __version__
+from newsfigures.core import paths
+from newsfigures.core.errors import BuildError, FigureSheetError
+from newsfigures.core.fileio import commit, discard, locked, sha256_file, stage, write_atomic
 
 REPORT_STEM = "report"
 #: Notebooks in the report: ``notebooks/NN_name.ipynb``, in name order.
@@ -117,26 +118,30 @@ def notebook_parameters(path: Path) -> list[str]:
                 tree = ast.parse(source)
             except SyntaxError as exc:
                 raise BuildError(f"{path.name}: parameters cell is not valid Python ({exc.msg})") from None
-            return [t.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-                    if isinstance(t, ast.Name)]
+            return [
+                t.id
+                for node in tree.body
+                if isinstance(node, (ast.Assign, ast.AnnAssign))
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(t, ast.Name)
+            ]
     return []
 
 
 def _source_date_epoch() -> str:
     # Fonts subset into the PDF carry a timestamp; pin it to the article's publication
     # date so that two builds of the same inputs give the same bytes.
-    from .article import load_article_metadata
+    from newsfigures.core.article import load_article_metadata
 
     try:
         published = load_article_metadata().published
     except Exception:  # metadata problems are reported where the metadata is used
         return "0"
-    return str(int(datetime(published.year, published.month, published.day, tzinfo=timezone.utc).timestamp()))
+    return str(int(datetime(published.year, published.month, published.day, tzinfo=UTC).timestamp()))
 
 
 def _report_block(sheet: Path) -> dict:
-    from .article import load_article_metadata
+    from newsfigures.core.article import load_article_metadata
 
     meta = load_article_metadata()
     return {
@@ -151,8 +156,7 @@ def _report_block(sheet: Path) -> dict:
         "notes": [
             "Every figure keeps the qualifier it was printed with, its bounds and whom the "
             "article credits; charts draw bounds as bounds, never as exact numbers.",
-            f"Figure sheet: {sheet.name} (SHA-256 {sha256_file(sheet)[:12]}). "
-            f"Built with newsfigures {__version__}.",
+            f"Figure sheet: {sheet.name} (SHA-256 {sha256_file(sheet)[:12]}). Built with newsfigures {__version__}.",
         ],
     }
 
@@ -215,7 +219,7 @@ def build(
         data_out: folder for the processed tables; default ``data/processed/``.
         reference: folder of the reference data extract; default ``data/reference/``.
         article: the article's text file, for notebooks that read it; default
-            :func:`newsfigures.paths.article_text_path` where that file exists. The
+            :func:`newsfigures.core.paths.article_text_path` where that file exists. The
             report builds without it (such notebooks say the text is unavailable).
         notebooks_dir: folder of ``NN_*.ipynb`` notebooks; default ``notebooks/``.
         jobs: kernels to run at once; default one per core.
@@ -289,19 +293,42 @@ def build(
         # One lock per output folder, taken in a fixed order so that two builds sharing
         # only one folder cannot deadlock.
         for folder in sorted({str(out), str(data_out)}):
-            held.enter_context(locked(cache / "locks" / f"{_digest(folder)[:16]}.lock",
-                                      lambda: progress("wait", "another build is writing here")))
+            held.enter_context(
+                locked(
+                    cache / "locks" / f"{_digest(folder)[:16]}.lock",
+                    lambda: progress("wait", "another build is writing here"),
+                )
+            )
         manifest = _Manifest(cache / "builds" / f"{_digest(str(out), str(data_out))[:16]}.json")
-        if (not force and manifest.get("tables_key") == tables_key and manifest.get("notebooks") == keys
-                and manifest.outputs_intact()):
+        if (
+            not force
+            and manifest.get("tables_key") == tables_key
+            and manifest.get("notebooks") == keys
+            and manifest.outputs_intact()
+        ):
             result.tables = [Path(p) for p in manifest.get("tables", [])]
             result.up_to_date = True
             _remove_failed_copies(executed_dir, sources)
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
         _prepare_folders([out, executed_dir, data_out])
-        plan = _Plan(sources, keys, parameters, tables_key, common["code"], sheet, reference, data_out,
-                     notebooks_dir, cache, jobs, deadline, timeout, force, progress)
+        plan = _Plan(
+            sources,
+            keys,
+            parameters,
+            tables_key,
+            common["code"],
+            sheet,
+            reference,
+            data_out,
+            notebooks_dir,
+            cache,
+            jobs,
+            deadline,
+            timeout,
+            force,
+            progress,
+        )
         _build_stale(plan, result, manifest)
     return result
 
@@ -332,17 +359,22 @@ class _Plan:
 
 # A one-cell job run on a warm kernel, where pandas is loaded already, while this process
 # renders the report.
-_STAGE_TABLES = ("import json\nfrom newsfigures.processed import stage_tables, table_paths\n"
-                 "staged = stage_tables({data_out!r}, {sheet!r}, {reference!r})\n"
-                 "print(json.dumps({{'staged': {{str(k): str(v) for k, v in staged.items()}},\n"
-                 "                  'tables': [str(p) for p in table_paths({data_out!r})]}}))")
+_STAGE_TABLES = (
+    "import json\nfrom newsfigures.report.processed import stage_tables, table_paths\n"
+    "staged = stage_tables({data_out!r}, {sheet!r}, {reference!r})\n"
+    "print(json.dumps({{'staged': {{str(k): str(v) for k, v in staged.items()}},\n"
+    "                  'tables': [str(p) for p in table_paths({data_out!r})]}}))"
+)
 
 
 def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
-    from .execute import Job
+    from newsfigures.report.execute import Job
 
-    tables_fresh = (not plan.force and manifest.get("tables_key") == plan.tables_key
-                    and all(Path(p).exists() for p in manifest.get("tables", [None])))
+    tables_fresh = (
+        not plan.force
+        and manifest.get("tables_key") == plan.tables_key
+        and all(Path(p).exists() for p in manifest.get("tables", [None]))
+    )
     if tables_fresh:
         result.tables = [Path(p) for p in manifest.get("tables")]
     store = plan.cache / "executed"
@@ -359,24 +391,30 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
             jobs.append(Job(path, plan.parameters[path.name]))
 
     if jobs:
-        from .execute import run
+        from newsfigures.report.execute import run
 
         try:
-            staged = run(asyncio.wait_for(_run_on_kernels(plan, result, manifest, jobs, texts, tables_fresh),
-                                          timeout=plan.remaining()))
-        except (TimeoutError, asyncio.TimeoutError):
-            raise BuildError(f"the build passed its time limit of {plan.timeout:g} s; kernels were stopped "
-                             "and the previous report is unchanged") from None
+            staged = run(
+                asyncio.wait_for(
+                    _run_on_kernels(plan, result, manifest, jobs, texts, tables_fresh), timeout=plan.remaining()
+                )
+            )
+        except TimeoutError:
+            raise BuildError(
+                f"the build passed its time limit of {plan.timeout:g} s; kernels were stopped "
+                "and the previous report is unchanged"
+            ) from None
     else:
         staged = {}
         if not tables_fresh:
-            from .processed import stage_tables, table_paths
+            from newsfigures.report.processed import stage_tables, table_paths
 
             started = time.perf_counter()
             staged.update(stage_tables(plan.data_out, plan.sheet, plan.reference))
             result.tables = table_paths(plan.data_out)
-            plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)",
-                          time.perf_counter() - started)
+            plan.progress(
+                "tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", time.perf_counter() - started
+            )
         try:
             staged.update(_render_if_needed(plan, result, manifest, texts))
         except BaseException:
@@ -393,20 +431,26 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
     # Tables and report are replaced together, only now that both are ready.
     commit(staged)
     outputs = [result.html, result.pdf, *result.notebooks, *result.tables]
-    manifest.save(tables_key=plan.tables_key, notebooks=plan.keys, render_key=_render_key(plan, texts),
-                  tables=[str(p) for p in result.tables], outputs=_Manifest.stamp(outputs))
+    manifest.save(
+        tables_key=plan.tables_key,
+        notebooks=plan.keys,
+        render_key=_render_key(plan, texts),
+        tables=[str(p) for p in result.tables],
+        outputs=_Manifest.stamp(outputs),
+    )
     plan.progress("done", f"{_show(result.html)}, {result.pdf.name}", time.perf_counter() - plan.progress.start)
 
 
-async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest, jobs: list, texts: dict,
-                          tables_fresh: bool) -> dict:
+async def _run_on_kernels(
+    plan: _Plan, result: BuildResult, manifest: _Manifest, jobs: list, texts: dict, tables_fresh: bool
+) -> dict:
     """Execute ``jobs`` on warm kernels, then write the tables on a kernel while this
     process renders the report; return the staged report files (not yet committed)."""
     import nbformat
 
-    from . import render
-    from .errors import relay
-    from .execute import Job, KernelPool, default_workers
+    from newsfigures.core.errors import relay
+    from newsfigures.report import render
+    from newsfigures.report.execute import Job, KernelPool, default_workers
 
     # Longest first, so that the slowest notebook does not start last on a free core:
     # by the last run time recorded here, else by size (bigger notebooks do more).
@@ -450,14 +494,19 @@ async def _run_on_kernels(plan: _Plan, result: BuildResult, manifest: _Manifest,
             timings[res.job.name] = round(res.seconds, 3)
         write_atomic(timings_path, json.dumps(timings, indent=1, sort_keys=True))
         if failed:
-            kept = "; ".join(f"{r.error} (executed notebook kept at {_show(_failed_copy(executed_dir, r.job.path))})"
-                             for r in failed)
+            kept = "; ".join(
+                f"{r.error} (executed notebook kept at {_show(_failed_copy(executed_dir, r.job.path))})" for r in failed
+            )
             raise BuildError(f"{kept}; the previous report is unchanged")
 
         tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
         if not tables_fresh:
-            write = Job(code=_STAGE_TABLES.format(data_out=str(plan.data_out), sheet=str(plan.sheet),
-                                                  reference=str(plan.reference)), label="tables")
+            write = Job(
+                code=_STAGE_TABLES.format(
+                    data_out=str(plan.data_out), sheet=str(plan.sheet), reference=str(plan.reference)
+                ),
+                label="tables",
+            )
             tasks.append(pool.run([write], plan.remaining()))
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
         staged = outcomes[0] if isinstance(outcomes[0], dict) else {}
@@ -511,8 +560,12 @@ def _render_key(plan: _Plan, texts: dict) -> str:
     # The report depends on the executed notebooks, not on why they were executed: a
     # re-run that reproduces the same outputs does not re-render. The code hash covers
     # the template and stylesheets; the sheet's hash is printed in the title block.
-    return _digest([hashlib.sha256(texts[p.name]).hexdigest() for p in plan.sources],
-                   plan.code_hash, _file_or_tree_hash(paths.ARTICLE_METADATA), sha256_file(plan.sheet))
+    return _digest(
+        [hashlib.sha256(texts[p.name]).hexdigest() for p in plan.sources],
+        plan.code_hash,
+        _file_or_tree_hash(paths.ARTICLE_METADATA),
+        sha256_file(plan.sheet),
+    )
 
 
 def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, texts: dict) -> dict:
@@ -526,7 +579,7 @@ def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, tex
         return {}
     import nbformat
 
-    from .render import combine, render_html, render_pdf
+    from newsfigures.report.render import combine, render_html, render_pdf
 
     notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
     started = time.perf_counter()

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import paths
-from .errors import ArticleError
+from newsfigures.core import paths
+from newsfigures.core.errors import ArticleError
 
 #: Largest article accepted by :func:`read_article`, in bytes. News articles are tens of
 #: kilobytes; a larger file is almost certainly the wrong file.
@@ -94,9 +94,7 @@ def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
         if path.is_dir():
             raise ArticleError(f"{path}: is a directory, not an article file")
         if size > max_bytes:
-            raise ArticleError(
-                f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit for an article"
-            )
+            raise ArticleError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit for an article")
         data = path.read_bytes()
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None

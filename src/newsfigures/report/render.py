@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .errors import BuildError
+from newsfigures.core.errors import BuildError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PRINT_CSS = Path(__file__).resolve().parent / "style" / "print.css"
@@ -136,8 +136,8 @@ def _print_fonts() -> Path:
     import fontTools
     from fontTools.ttLib import TTFont
 
-    from . import paths
-    from .fileio import write_atomic
+    from newsfigures.core import paths
+    from newsfigures.core.fileio import write_atomic
 
     sources = [_fonts_dir() / file for _, file, _, _ in _FACES]
     stamp = hashlib.sha256(repr([fontTools.version] + [(p.name, p.stat().st_size) for p in sources]).encode())
@@ -258,7 +258,8 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
     try:
         document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=str(PRINT_CSS.parent)).render(
-            stylesheets=stylesheets, font_config=fonts)
+            stylesheets=stylesheets, font_config=fonts
+        )
         document.metadata.title = title
         document.metadata.created = None
         document.metadata.modified = None

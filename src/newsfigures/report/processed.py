@@ -3,7 +3,7 @@
 Each table is a function of the inputs (the figure sheet, the reference folder); the
 build writes each as CSV and as Parquet, with stable formatting, so the same inputs give
 byte-identical files, plus a Frictionless ``datapackage.json`` describing them all
-(types, units, descriptions, sources, licences; see :mod:`newsfigures.catalog`).
+(types, units, descriptions, sources, licences; see :mod:`newsfigures.report.datapackage`).
 
 The ``load_*`` functions return the same tables computed from the inputs, without a
 build; they are also available as ``newsfigures.load_*``.
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from .fileio import commit, discard, holds, stage
-from .figures import brics_shares, force_sizes, load_figures
+from newsfigures.core.figures import brics_shares, force_sizes, load_figures
+from newsfigures.core.fileio import commit, discard, holds, stage
 
 #: Formats written for every table, besides ``datapackage.json``.
 FORMATS = ("csv", "parquet")
@@ -27,37 +27,37 @@ PACKAGE = "datapackage.json"
 
 
 def _wdi_extract(figures, reference):
-    from .reference import load_extract
+    from newsfigures.reference.shares import load_extract
 
     return load_extract(reference)
 
 
 def _brics_membership(figures, reference):
-    from .reference import load_membership
+    from newsfigures.reference.shares import load_membership
 
     return load_membership(reference)
 
 
 def _brics_group_shares(figures, reference):
-    from .reference import group_shares
+    from newsfigures.reference.shares import group_shares
 
     return group_shares(reference=reference)
 
 
 def _brics_member_shares(figures, reference):
-    from .reference import member_shares
+    from newsfigures.reference.shares import member_shares
 
     return member_shares(reference=reference)
 
 
 def _armed_forces(figures, reference):
-    from .reference import armed_forces
+    from newsfigures.reference.shares import armed_forces
 
     return armed_forces(reference=reference)
 
 
 def _fact_check(figures, reference):
-    from .factcheck import fact_check
+    from newsfigures.reference.factcheck import fact_check
 
     return fact_check(figures, reference)
 
@@ -88,7 +88,7 @@ def tables(sheet: str | Path | None = None, reference: str | Path | None = None)
         ``force_sizes`` and ``brics_shares`` (its views), ``wdi_extract``,
         ``brics_membership``, ``brics_group_shares``, ``brics_member_shares``,
         ``armed_forces`` and ``fact_check``; columns as documented by the ``load_*``
-        function of each name and in :data:`newsfigures.catalog.TABLES`.
+        function of each name and in :data:`newsfigures.report.datapackage.TABLES`.
 
     Raises:
         FigureSheetError: the sheet is invalid.
@@ -127,23 +127,24 @@ def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def package_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
-    """Serialise the Data Package descriptor of ``frames`` (see :mod:`newsfigures.catalog`)."""
-    from .catalog import package_descriptor
+    """Serialise the Data Package descriptor of ``frames`` (see :mod:`newsfigures.report.datapackage`)."""
+    from newsfigures.report.datapackage import package_descriptor
 
     text = json.dumps(package_descriptor(frames, FORMATS), indent=2, ensure_ascii=False) + "\n"
     return text.encode("utf-8")
 
 
-def stage_tables(out_dir: str | Path, sheet: str | Path | None = None,
-                 reference: str | Path | None = None) -> dict[Path, Path]:
+def stage_tables(
+    out_dir: str | Path, sheet: str | Path | None = None, reference: str | Path | None = None
+) -> dict[Path, Path]:
     """Compute every processed table and write each file to a temporary file beside its
     target, without replacing anything yet.
 
     Returns:
         ``{target: temporary file}`` for each table (in :func:`tables` order) as CSV then
-        Parquet, then ``datapackage.json``; pass it to :func:`newsfigures.fileio.commit`
+        Parquet, then ``datapackage.json``; pass it to :func:`newsfigures.core.fileio.commit`
         to rename them all into place (the build does so only once the report is
-        rendered too), or to :func:`newsfigures.fileio.discard`. Targets whose contents
+        rendered too), or to :func:`newsfigures.core.fileio.discard`. Targets whose contents
         are unchanged are left out, so they keep their modification times.
 
     Raises:
@@ -174,8 +175,9 @@ def table_paths(out_dir: str | Path) -> list[Path]:
     return [out_dir / f"{name}.{fmt}" for name in BUILDERS for fmt in FORMATS] + [out_dir / PACKAGE]
 
 
-def write_tables(out_dir: str | Path, sheet: str | Path | None = None,
-                 reference: str | Path | None = None) -> list[Path]:
+def write_tables(
+    out_dir: str | Path, sheet: str | Path | None = None, reference: str | Path | None = None
+) -> list[Path]:
     """Write every processed table to ``out_dir`` as ``<name>.csv`` and ``<name>.parquet``,
     and ``datapackage.json`` describing them, each file atomically.
 
@@ -195,7 +197,7 @@ def _load(name: str, sheet, reference) -> pd.DataFrame:
 
 def load_force_sizes(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
     """Return the ``force_sizes`` table: the sheet's force-size figures, smallest first
-    (columns as :func:`newsfigures.figures.load_figures`).
+    (columns as :func:`newsfigures.core.figures.load_figures`).
 
     Raises:
         FigureSheetError: the sheet is invalid or has no force-size figures.
@@ -205,7 +207,7 @@ def load_force_sizes(sheet: str | Path | None = None, reference: str | Path | No
 
 def load_brics_shares(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
     """Return the ``brics_shares`` table: the sheet's BRICS share figures, unit percent
-    (columns as :func:`newsfigures.figures.load_figures`).
+    (columns as :func:`newsfigures.core.figures.load_figures`).
 
     Raises:
         FigureSheetError: the sheet is invalid or has no BRICS share figures.
@@ -216,7 +218,7 @@ def load_brics_shares(sheet: str | Path | None = None, reference: str | Path | N
 def load_wdi_extract(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
     """Return the ``wdi_extract`` table: the WDI reference extract, columns ``release,
     iso3, country, indicator_code, method, source`` str, ``year`` int64, ``value`` float64
-    (see :func:`newsfigures.reference.load_extract`). Source: World Bank, WDI (CC BY 4.0).
+    (see :func:`newsfigures.reference.shares.load_extract`). Source: World Bank, WDI (CC BY 4.0).
 
     Raises:
         ReferenceDataError: the extract is missing or invalid.
@@ -270,8 +272,8 @@ def load_armed_forces(sheet: str | Path | None = None, reference: str | Path | N
 
 def load_fact_check(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
     """Return the ``fact_check`` table: each checkable figure recomputed under every
-    definition, columns as :data:`newsfigures.factcheck.COLUMNS` (see
-    :func:`newsfigures.factcheck.fact_check`). Sources: World Bank, WDI; the article.
+    definition, columns as :data:`newsfigures.reference.factcheck.COLUMNS` (see
+    :func:`newsfigures.reference.factcheck.fact_check`). Sources: World Bank, WDI; the article.
 
     Raises:
         FigureSheetError: the sheet is invalid.

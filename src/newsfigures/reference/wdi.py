@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .errors import ReferenceDataError
-from .fileio import write_atomic
+from newsfigures.core import paths
+from newsfigures.core.errors import ReferenceDataError
+from newsfigures.core.fileio import write_atomic
 
 #: Indicators kept in the extract (the per-capita series are only inputs to PPP totals).
 EXTRACT_INDICATORS = ("SP.POP.TOTL", "NY.GDP.MKTP.PP.CD", "NY.GDP.MKTP.CD", "MS.MIL.TOTL.P1")
@@ -109,8 +109,10 @@ def read_manifest(path: str | Path) -> list[RawFile]:
     for i, r in frame.iterrows():
         line = int(i) + 2
         if r["format"] not in FORMATS:
-            raise ReferenceDataError(f"{path}, row {line}, column 'format': unknown format {r['format']!r} "
-                                     f"(expected one of: {', '.join(FORMATS)})")
+            raise ReferenceDataError(
+                f"{path}, row {line}, column 'format': unknown format {r['format']!r} "
+                f"(expected one of: {', '.join(FORMATS)})"
+            )
         for column in ("indicator_code", "path", "source"):
             if not r[column].strip():
                 raise ReferenceDataError(f"{path}, row {line}, column {column!r}: is empty; a value is required")
@@ -119,10 +121,12 @@ def read_manifest(path: str | Path) -> list[RawFile]:
             try:
                 pd.Timestamp(release)
             except ValueError:
-                raise ReferenceDataError(f"{path}, row {line}, column 'release': {release!r} is not a date "
-                                         "(YYYY-MM-DD)") from None
-        rows.append(RawFile(line, release, r["indicator_code"].strip(), r["format"], r["path"].strip(),
-                            r["source"].strip()))
+                raise ReferenceDataError(
+                    f"{path}, row {line}, column 'release': {release!r} is not a date (YYYY-MM-DD)"
+                ) from None
+        rows.append(
+            RawFile(line, release, r["indicator_code"].strip(), r["format"], r["path"].strip(), r["source"].strip())
+        )
     if not rows:
         raise ReferenceDataError(f"{path}: lists no raw files")
     return rows
@@ -146,8 +150,10 @@ def read_scope(path: str | Path) -> pd.DataFrame:
     bad = frame[~frame["iso3"].str.fullmatch(r"[A-Z]{3}")]
     if not bad.empty:
         row = bad.iloc[0]
-        raise ReferenceDataError(f"{path}, row {row['line']}, column 'iso3': {row['iso3']!r} is not an ISO 3166 "
-                                 "alpha-3 code (three capital letters)")
+        raise ReferenceDataError(
+            f"{path}, row {row['line']}, column 'iso3': {row['iso3']!r} is not an ISO 3166 "
+            "alpha-3 code (three capital letters)"
+        )
     duplicated = frame[frame["iso3"].duplicated()]
     if not duplicated.empty:
         row = duplicated.iloc[0]
@@ -163,35 +169,42 @@ def _numbers(frame: pd.DataFrame, column: str, path: Path, lines: pd.Series, wha
     bad = numbers.isna() & (text != "")
     if bad.any():
         first = bad.idxmax()
-        raise ReferenceDataError(f"{path}, row {lines[first]}, column {column!r}: {frame.at[first, column]!r} "
-                                 f"is not {what}")
+        raise ReferenceDataError(
+            f"{path}, row {lines[first]}, column {column!r}: {frame.at[first, column]!r} is not {what}"
+        )
     return numbers
 
 
-def _long_frame(frame: pd.DataFrame, path: Path, lines: pd.Series, iso3: str, name: str | None,
-                year: str, value: str) -> pd.DataFrame:
+def _long_frame(
+    frame: pd.DataFrame, path: Path, lines: pd.Series, iso3: str, name: str | None, year: str, value: str
+) -> pd.DataFrame:
     years = _numbers(frame, year, path, lines, "a year")
     if years.isna().any():
         first = years.isna().idxmax()
         raise ReferenceDataError(f"{path}, row {lines[first]}, column {year!r}: is empty; a year is required")
     if (years % 1 != 0).any():
         first = (years % 1 != 0).idxmax()
-        raise ReferenceDataError(f"{path}, row {lines[first]}, column {year!r}: "
-                                 f"{frame.at[first, year]!r} is not a year")
+        raise ReferenceDataError(
+            f"{path}, row {lines[first]}, column {year!r}: {frame.at[first, year]!r} is not a year"
+        )
     values = _numbers(frame, value, path, lines, "a number")
     negative = values < 0
     if negative.any():
         # Every series read here (people, GDP, GDP per person) is a level that cannot be negative.
         first = negative.idxmax()
-        raise ReferenceDataError(f"{path}, row {lines[first]}, column {value!r}: {frame.at[first, value]!r} is "
-                                 "negative; a population, GDP or head count cannot be")
-    out = pd.DataFrame({
-        "iso3": frame[iso3].str.strip().str.upper(),
-        "country": frame[name].str.strip() if name else pd.Series(pd.NA, index=frame.index, dtype="str"),
-        "year": years.astype("int64"),
-        "value": values,
-        "line": lines,
-    })
+        raise ReferenceDataError(
+            f"{path}, row {lines[first]}, column {value!r}: {frame.at[first, value]!r} is "
+            "negative; a population, GDP or head count cannot be"
+        )
+    out = pd.DataFrame(
+        {
+            "iso3": frame[iso3].str.strip().str.upper(),
+            "country": frame[name].str.strip() if name else pd.Series(pd.NA, index=frame.index, dtype="str"),
+            "year": years.astype("int64"),
+            "value": values,
+            "line": lines,
+        }
+    )
     duplicated = out[out.duplicated(["iso3", "year"])]
     if not duplicated.empty:
         row = duplicated.iloc[0]
@@ -245,8 +258,10 @@ def read_bulk(path: str | Path, indicator_code: str) -> tuple[pd.DataFrame, str]
         raise ReferenceDataError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
     meta = {cells[0]: cells[1] for cells in csv.reader(head) if len(cells) >= 2}
     if "Data Source" not in meta or "Last Updated Date" not in meta:
-        raise ReferenceDataError(f"{path}, row 1: not a World Bank bulk download (expected 'Data Source' and "
-                                 "'Last Updated Date' in its first four lines)")
+        raise ReferenceDataError(
+            f"{path}, row 1: not a World Bank bulk download (expected 'Data Source' and "
+            "'Last Updated Date' in its first four lines)"
+        )
     last_updated = meta["Last Updated Date"].strip()
     frame = read_csv_strings(path, "a World Bank bulk download", skiprows=4)
     _require_columns(frame, ["Country Name", "Country Code", "Indicator Code"], path, "bulk download")
@@ -254,13 +269,16 @@ def read_bulk(path: str | Path, indicator_code: str) -> tuple[pd.DataFrame, str]
     other = frame["Indicator Code"].str.strip() != indicator_code
     if other.any():
         first = other.idxmax()
-        raise ReferenceDataError(f"{path}, row {lines[first]}, column 'Indicator Code': "
-                                 f"{frame.at[first, 'Indicator Code']!r}, expected {indicator_code!r}")
+        raise ReferenceDataError(
+            f"{path}, row {lines[first]}, column 'Indicator Code': "
+            f"{frame.at[first, 'Indicator Code']!r}, expected {indicator_code!r}"
+        )
     years = [c for c in frame.columns if str(c).strip().isdigit()]
     if not years:
         raise ReferenceDataError(f"{path}: has no year columns")
-    long = frame.assign(_line=lines).melt(id_vars=["Country Name", "Country Code", "_line"], value_vars=years,
-                                          var_name="Year", value_name="Value")
+    long = frame.assign(_line=lines).melt(
+        id_vars=["Country Name", "Country Code", "_line"], value_vars=years, var_name="Year", value_name="Value"
+    )
     return _long_frame(long, path, long["_line"], "Country Code", "Country Name", "Year", "Value"), last_updated
 
 
@@ -286,13 +304,16 @@ def _resolve(raw_dir: Path, raw: RawFile, manifest: Path) -> Path:
     matches = sorted(raw_dir.glob(raw.path))
     if len(matches) != 1:
         found = "no file matches" if not matches else f"{len(matches)} files match"
-        raise ReferenceDataError(f"{raw_dir / raw.path}: {found} ({manifest}, row {raw.line}, "
-                                 f"{raw.indicator_code} {raw.release or 'without release'})")
+        raise ReferenceDataError(
+            f"{raw_dir / raw.path}: {found} ({manifest}, row {raw.line}, "
+            f"{raw.indicator_code} {raw.release or 'without release'})"
+        )
     return matches[0]
 
 
-def build_extract(raw_dir: str | Path, manifest: str | Path | None = None, scope: str | Path | None = None,
-                  since: int = 2015) -> pd.DataFrame:
+def build_extract(
+    raw_dir: str | Path, manifest: str | Path | None = None, scope: str | Path | None = None, since: int = 2015
+) -> pd.DataFrame:
     """Build the tidy reference extract from raw World Bank files.
 
     Args:
@@ -333,8 +354,10 @@ def build_extract(raw_dir: str | Path, manifest: str | Path | None = None, scope
         if raw.format == "bulk":
             frame, last_updated = read_bulk(path, raw.indicator_code)
             if raw.release is not None and last_updated != raw.release:
-                raise ReferenceDataError(f"{path}, row 3: Last Updated Date {last_updated!r} differs from release "
-                                         f"{raw.release!r} in {manifest}, row {raw.line}")
+                raise ReferenceDataError(
+                    f"{path}, row 3: Last Updated Date {last_updated!r} differs from release "
+                    f"{raw.release!r} in {manifest}, row {raw.line}"
+                )
         elif raw.format == "long":
             frame = read_long(path)
         else:
@@ -347,8 +370,9 @@ def build_extract(raw_dir: str | Path, manifest: str | Path | None = None, scope
             names.setdefault(iso3, name)
         key = (raw.release, raw.indicator_code)
         if key in parts:
-            raise ReferenceDataError(f"{manifest}, row {raw.line}: {raw.indicator_code} "
-                                     f"{raw.release or 'without release'} is listed twice")
+            raise ReferenceDataError(
+                f"{manifest}, row {raw.line}: {raw.indicator_code} {raw.release or 'without release'} is listed twice"
+            )
         parts[key] = frame[(frame["year"] >= since) & frame["value"].notna()]
         sources[key] = raw.source
     unseen = areas[~areas["iso3"].isin(seen)]
@@ -359,8 +383,9 @@ def build_extract(raw_dir: str | Path, manifest: str | Path | None = None, scope
     pieces = []
     for (release, code), frame in parts.items():
         if code in EXTRACT_INDICATORS:
-            pieces.append(frame.assign(release=release, indicator_code=code, method="published",
-                                       source=sources[(release, code)]))
+            pieces.append(
+                frame.assign(release=release, indicator_code=code, method="published", source=sources[(release, code)])
+            )
     for release in dict.fromkeys(r for r, _ in parts):
         inputs = [(release, c) for c in (PPP_PER_CAPITA, GDP, GDP_PER_CAPITA)]
         if (release, PPP_TOTAL) in parts or not all(k in parts for k in inputs):
@@ -369,8 +394,11 @@ def build_extract(raw_dir: str | Path, manifest: str | Path | None = None, scope
         per_capita_ppp, gdp, gdp_per_capita = wide
         derived = (per_capita_ppp * (gdp / gdp_per_capita.where(gdp_per_capita > 0))).dropna()
         source = "+".join(dict.fromkeys(sources[k] for k in inputs))
-        pieces.append(derived.rename("value").reset_index().assign(
-            release=release, indicator_code=PPP_TOTAL, method="derived", source=source))
+        pieces.append(
+            derived.rename("value")
+            .reset_index()
+            .assign(release=release, indicator_code=PPP_TOTAL, method="derived", source=source)
+        )
     extract = pd.concat(pieces, ignore_index=True)
     short = areas.set_index("iso3")["name"]
     extract["country"] = extract["iso3"].map(lambda c: names.get(c, short[c])).astype("str")
@@ -397,8 +425,9 @@ def missing_reference_files(out_dir: str | Path) -> list[str]:
     return [name for name in CONFIG_FILES + COMPANION_FILES if not (out_dir / name).exists()]
 
 
-def refresh_extract(raw_dir: str | Path, out_dir: str | Path | None = None,
-                    since: int = 2015) -> tuple[Path, pd.DataFrame, bool]:
+def refresh_extract(
+    raw_dir: str | Path, out_dir: str | Path | None = None, since: int = 2015
+) -> tuple[Path, pd.DataFrame, bool]:
     """Rebuild ``<out_dir>/wdi_extract.csv`` from raw files, atomically, leaving
     ``out_dir`` a complete reference folder.
 

@@ -21,12 +21,18 @@ WDI_SOURCE = {
 ARTICLE_SOURCE = {"title": "the article"}
 MEMBERSHIP_SOURCE = {
     "title": "BRICS summit declarations and announcements by the BRICS chair "
-             "(dates in data/reference/brics_membership.csv)",
+    "(dates in data/reference/brics_membership.csv)",
 }
-CC_BY = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-         "path": "https://creativecommons.org/licenses/by/4.0/"}
-MIT = {"name": "MIT", "title": "MIT License (this repository's compilation)",
-       "path": "https://opensource.org/license/mit"}
+CC_BY = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+MIT = {
+    "name": "MIT",
+    "title": "MIT License (this repository's compilation)",
+    "path": "https://opensource.org/license/mit",
+}
 ATTRIBUTION = "World Bank, World Development Indicators (CC BY 4.0), releases of 2024-06-28 and 2026-07-01"
 
 
@@ -66,15 +72,27 @@ TABLES: dict[str, Table] = {
     "figures": Table(
         "Figures quoted in the article",
         "One row per figure (claim) in the article, with its qualifier, bounds, attribution and position.",
-        _SHEET_FIELDS, (ARTICLE_SOURCE,), (MIT,), ("figure_id",)),
+        _SHEET_FIELDS,
+        (ARTICLE_SOURCE,),
+        (MIT,),
+        ("figure_id",),
+    ),
     "force_sizes": Table(
         "Force sizes quoted in the article",
         "The force-size figures (troops sent, North Korea's army, the war's dead), smallest first.",
-        _SHEET_FIELDS, (ARTICLE_SOURCE,), (MIT,), ("figure_id",)),
+        _SHEET_FIELDS,
+        (ARTICLE_SOURCE,),
+        (MIT,),
+        ("figure_id",),
+    ),
     "brics_shares": Table(
         "BRICS shares of the world quoted in the article",
         "The article's BRICS shares of world population and GDP.",
-        _SHEET_FIELDS, (ARTICLE_SOURCE,), (MIT,), ("figure_id",)),
+        _SHEET_FIELDS,
+        (ARTICLE_SOURCE,),
+        (MIT,),
+        ("figure_id",),
+    ),
     "wdi_extract": Table(
         "World Bank WDI extract",
         "Tidy WDI values for the countries the report uses and the World aggregate, from 2015, for two WDI "
@@ -86,12 +104,17 @@ TABLES: dict[str, Table] = {
             "country": ("Name as published by the World Bank", None),
             "indicator_code": ("WDI indicator code", None),
             "year": ("Year of the value", "year"),
-            "value": ("The value: people (SP.POP.TOTL, MS.MIL.TOTL.P1), current international $ "
-                      "(NY.GDP.MKTP.PP.CD), current US$ (NY.GDP.MKTP.CD)", "as in the indicator"),
+            "value": (
+                "The value: people (SP.POP.TOTL, MS.MIL.TOTL.P1), current international $ "
+                "(NY.GDP.MKTP.PP.CD), current US$ (NY.GDP.MKTP.CD)",
+                "as in the indicator",
+            ),
             "method": ("published, or derived (PPP total = NY.GDP.PCAP.PP.CD x NY.GDP.MKTP.CD / NY.GDP.PCAP.CD)", None),
             "source": ("Dataset and commit the value was read from", None),
         },
-        (WDI_SOURCE,), (CC_BY,)),
+        (WDI_SOURCE,),
+        (CC_BY,),
+    ),
     "brics_membership": Table(
         "BRICS membership by date",
         "Who was a BRICS member, invitee or partner, and from when to when (inclusive). Saudi Arabia, "
@@ -104,7 +127,9 @@ TABLES: dict[str, Table] = {
             "to": ("Last day of the status; empty while it lasts", None),
             "source": ("What the dates rest on", None),
         },
-        (MEMBERSHIP_SOURCE,), (MIT,)),
+        (MEMBERSHIP_SOURCE,),
+        (MIT,),
+    ),
     "brics_group_shares": Table(
         "BRICS groups' shares of the world",
         "Share of world population and GDP (PPP and market exchange rates) of BRICS-5, BRICS-9 and BRICS-9 "
@@ -119,7 +144,10 @@ TABLES: dict[str, Table] = {
             "year": ("Year", "year"),
             "share_pct": _SHARE,
         },
-        (WDI_SOURCE, MEMBERSHIP_SOURCE), (CC_BY,), ("group", "indicator_code", "release", "year")),
+        (WDI_SOURCE, MEMBERSHIP_SOURCE),
+        (CC_BY,),
+        ("group", "indicator_code", "release", "year"),
+    ),
     "brics_member_shares": Table(
         "BRICS members' shares of the world",
         "Each member's (and Saudi Arabia's) value and share of the world, per indicator, WDI release and year: "
@@ -138,7 +166,10 @@ TABLES: dict[str, Table] = {
             "value": ("The member's value", "as in the unit field"),
             "share_pct": _SHARE,
         },
-        (WDI_SOURCE, MEMBERSHIP_SOURCE), (CC_BY,), ("iso3", "indicator_code", "release", "year")),
+        (WDI_SOURCE, MEMBERSHIP_SOURCE),
+        (CC_BY,),
+        ("iso3", "indicator_code", "release", "year"),
+    ),
     "armed_forces": Table(
         "Armed forces personnel",
         "WDI MS.MIL.TOTL.P1 (from IISS, The Military Balance): active-duty military and paramilitary forces "
@@ -151,12 +182,16 @@ TABLES: dict[str, Table] = {
             "personnel": ("Armed forces personnel", "people"),
             "latest": ("Whether this is the country's most recent year", None),
         },
-        (WDI_SOURCE,), (CC_BY,), ("iso3", "year")),
+        (WDI_SOURCE,),
+        (CC_BY,),
+        ("iso3", "year"),
+    ),
     "fact_check": Table(
         "Fact-check of the article's figures against World Bank data",
         "Each checkable figure recomputed under every plausible definition (group, measure, WDI release, "
         "year); closest marks the one row per figure nearest the article's number. Attribution: "
-        + ATTRIBUTION + "; figures from the article.",
+        + ATTRIBUTION
+        + "; figures from the article.",
         {
             "figure_id": ("The figure checked (key of the figures table)", None),
             "figure_measure": ("What the figure measures", None),
@@ -177,7 +212,9 @@ TABLES: dict[str, Table] = {
             "closest": ("The definition nearest the article's number (one row per figure)", None),
             "closest_at_publication": ("The nearest among data available at publication", None),
         },
-        (WDI_SOURCE, ARTICLE_SOURCE), (CC_BY,)),
+        (WDI_SOURCE, ARTICLE_SOURCE),
+        (CC_BY,),
+    ),
 }
 
 _DATE_FIELDS = {"as_of", "from", "to"}
@@ -206,8 +243,11 @@ def schema(name: str, frame: pd.DataFrame) -> dict:
     fields = []
     for column in frame.columns:
         description, unit = entry.fields[column]
-        spec = {"name": column, "type": entry.types.get(column, field_type(column, frame[column].dtype)),
-                "description": description}
+        spec = {
+            "name": column,
+            "type": entry.types.get(column, field_type(column, frame[column].dtype)),
+            "description": description,
+        }
         if unit:
             spec["unit"] = unit
         fields.append(spec)
@@ -217,9 +257,8 @@ def schema(name: str, frame: pd.DataFrame) -> dict:
     return descriptor
 
 
-
 def _article_source() -> dict:
-    from .article import load_article_metadata
+    from newsfigures.core.article import load_article_metadata
 
     meta = load_article_metadata()
     return {"title": meta.citation(), "path": meta.url}
@@ -229,7 +268,7 @@ def package_descriptor(frames: dict[str, pd.DataFrame], formats: tuple[str, ...]
     """Return the ``datapackage.json`` descriptor for the processed tables.
 
     Args:
-        frames: ``{name: dataframe}`` as written (:func:`newsfigures.processed.tables`).
+        frames: ``{name: dataframe}`` as written (:func:`newsfigures.report.processed.tables`).
         formats: the file formats written for every table; each becomes a resource
             (``<name>`` for CSV, ``<name>-parquet`` for Parquet) with the same schema.
 
@@ -253,24 +292,26 @@ def package_descriptor(frames: dict[str, pd.DataFrame], formats: tuple[str, ...]
         entry = TABLES[name]
         table_schema = Schema.from_descriptor(schema(name, frame))
         for fmt in formats:
-            resources.append(Resource(
-                name=name if fmt == "csv" else f"{name}-{fmt}",
-                path=f"{name}.{fmt}",
-                format=fmt,
-                title=entry.title + ("" if fmt == "csv" else f" ({fmt.capitalize()})"),
-                description=entry.description,
-                schema=table_schema,
-                sources=sources(entry.sources),
-                licenses=[dict(x) for x in entry.licenses],
-                **({"encoding": "utf-8"} if fmt == "csv" else {}),
-            ))
+            resources.append(
+                Resource(
+                    name=name if fmt == "csv" else f"{name}-{fmt}",
+                    path=f"{name}.{fmt}",
+                    format=fmt,
+                    title=entry.title + ("" if fmt == "csv" else f" ({fmt.capitalize()})"),
+                    description=entry.description,
+                    schema=table_schema,
+                    sources=sources(entry.sources),
+                    licenses=[dict(x) for x in entry.licenses],
+                    **({"encoding": "utf-8"} if fmt == "csv" else {}),
+                )
+            )
     package = Package(
         name="newsfigures-processed",
         title="newsfigures: the article's figures and their World Bank context as tidy tables",
         description="Tidy tables behind the newsfigures report on an NBC News article of 24 October 2024 "
-                    "(North Korean troops sent to Russia; the BRICS summit in Kazan): the figures as quoted, "
-                    "World Bank WDI reference data, BRICS membership and shares, and a fact-check. Each table "
-                    "is given as CSV and as Parquet. WDI data: " + ATTRIBUTION + ".",
+        "(North Korean troops sent to Russia; the BRICS summit in Kazan): the figures as quoted, "
+        "World Bank WDI reference data, BRICS membership and shares, and a fact-check. Each table "
+        "is given as CSV and as Parquet. WDI data: " + ATTRIBUTION + ".",
         licenses=[dict(CC_BY), dict(MIT)],
         sources=sources([WDI_SOURCE, ARTICLE_SOURCE]),
         resources=resources,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(os.environ.get("NEWSFIGURES_ROOT") or Path(__file__).resolve().parents[2])
+ROOT = Path(os.environ.get("NEWSFIGURES_ROOT") or Path(__file__).resolve().parents[3])
 DATA_DIR = ROOT / "data"
 SHEET = DATA_DIR / "article" / "figures.csv"
 ARTICLE_METADATA = DATA_DIR / "article" / "article.json"
@@ -20,7 +20,7 @@ PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 CACHE_DIR = Path(os.environ.get("NEWSFIGURES_CACHE") or ROOT / ".cache" / "newsfigures")
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def article_text_path() -> Path:
