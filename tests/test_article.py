@@ -1,20 +1,21 @@
-"""The article: metadata matches the text, and every sheet row points at its words."""
+"""The article: its sources row matches the text, and every sheet row points at its words."""
 
 from __future__ import annotations
 
 import pytest
 
-from newsfigures.core.article import load_article_metadata, read_article, sha256_text
+from newsfigures.core import paths
+from newsfigures.core.article import read_article, sha256_text
 from newsfigures.core.errors import ArticleError
 from newsfigures.core.figures import load_figures
+from newsfigures.core.sources import citation, load_sources
 
 
-def test_metadata_identifies_the_article(article_text):
-    meta = load_article_metadata()
-    assert meta.outlet == "NBC News" and str(meta.published) == "2024-10-24"
+def test_sources_row_identifies_the_article(article_text):
+    (meta,) = load_sources(paths.SOURCES).itertuples(index=False)
+    assert meta.outlet == "NBC News" and str(meta.published.date()) == "2024-10-24"
     assert sha256_text(article_text) == meta.sha256
-    assert len(article_text) == meta.characters
-    assert meta.citation().startswith("NBC News, \u201c") and meta.citation().endswith("24 October 2024")
+    assert citation(meta).startswith("NBC News, \u201c") and citation(meta).endswith("24 October 2024")
 
 
 def test_every_figure_is_at_its_offsets(article_text):

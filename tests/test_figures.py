@@ -12,13 +12,16 @@ from newsfigures.core.errors import FigureSheetError
 from newsfigures.core.figures import (
     COLUMNS,
     QUALIFIERS,
-    brics_shares,
+    counts,
+    estimate_series,
     figure_label,
-    force_sizes,
     load_figures,
+    money,
     read_sheet,
+    shares,
     validate_figures,
 )
+from newsfigures.core.stories import load_story
 
 from .conftest import write_sheet
 
@@ -51,12 +54,13 @@ def test_dtypes_are_the_documented_ones(figures):
     assert figures["as_of"].min() == pd.Timestamp("2024-10-23")
 
 
-def test_views_split_force_sizes_and_shares(figures):
-    forces = force_sizes(figures)
+def test_views_split_counts_and_shares_by_unit(figures):
+    forces = counts(figures)
     assert list(forces["figure_id"]) == ["nk_troops_sent", "ukraine_war_killed", "nk_army_size"]
-    shares = brics_shares(figures)
-    assert list(shares["figure_id"]) == ["brics_population_share", "brics_gdp_share"]
-    assert (shares["unit"] == "percent").all()
+    percent = shares(figures)
+    assert list(percent["figure_id"]) == ["brics_population_share", "brics_gdp_share"]
+    assert (percent["unit"] == "percent").all()
+    assert money(figures).empty and list(money(figures).columns) == list(COLUMNS)
 
 
 def test_several_rows_may_share_a_measure(tmp_path):
@@ -65,8 +69,20 @@ def test_several_rows_may_share_a_measure(tmp_path):
         'South Korea,"10,000 to 12,000",,,2024-11-01,other\n'
     )
     sheet = write_sheet(tmp_path, lambda t: t + extra)
-    forces = force_sizes(load_figures(sheet))
+    forces = counts(load_figures(sheet))
     assert (forces["measure"] == "North Korean troops sent to Russia").sum() == 2
+    series = estimate_series(load_figures(sheet))
+    assert list(series["figure_id"]) == ["nk_troops_sent", "nk_troops_sent_later"]
+    assert set(series["series"]) == {"North Korean troops sent to Russia"}
+
+
+def test_estimate_series_needs_another_date_or_source(tmp_path):
+    # Same measure, same date and source: two figures of one article, not a series.
+    extra = (
+        "nk_troops_same_day,force_size,North Korean troops sent to Russia,4000,4000,4000,people,exact,"
+        ",4000,,,2024-10-23,nbc-2024-10-24\n"
+    )
+    assert estimate_series(load_figures(write_sheet(tmp_path, lambda t: t + extra))).empty
 
 
 @pytest.mark.parametrize(
@@ -109,11 +125,11 @@ BAD_SHEETS = {
         "qualifier",
         "unknown qualifier 'roughly'",
     ),
-    "unknown topic": (
-        lambda t: t.replace("nk_army_size,force_size", "nk_army_size,weather"),
+    "topic not snake_case": (
+        lambda t: t.replace("nk_army_size,force_size", "nk_army_size,Force Size"),
         4,
         "topic",
-        "unknown topic 'weather' (expected one of: force_size, brics_share, other)",
+        "'Force Size' is not a snake_case topic",
     ),
     "unknown column": (
         lambda t: "\n".join(line + (",notes" if i == 0 else ",x") for i, line in enumerate(t.splitlines())) + "\n",
@@ -197,11 +213,19 @@ def test_qualifier_vocabulary_is_small_and_fixed():
     assert len(QUALIFIERS) <= 10
 
 
-def test_a_view_without_its_topic_names_the_sheet(tmp_path):
-    sheet = write_sheet(tmp_path, lambda t: "\n".join(l for l in t.splitlines() if "brics_share," not in l) + "\n")
+def test_a_story_names_its_own_topics(tmp_path):
+    # Any snake_case topic is allowed; a story file that lists its topics makes them a vocabulary.
+    sheet = write_sheet(tmp_path, lambda t: t.replace("nk_army_size,force_size", "nk_army_size,weather"))
+    assert "weather" in set(load_figures(sheet)["topic"])
+    topics = load_story(paths.STORY).topics
+    with pytest.raises(FigureSheetError, match=r"row 4, column 'topic': unknown topic 'weather' \(expected one of: "):
+        load_figures(sheet, topics=topics)
+
+
+def test_a_sheet_without_shares_has_an_empty_view(tmp_path):
+    sheet = write_sheet(tmp_path, lambda t: "\n".join(l for l in t.splitlines() if ",percent," not in l) + "\n")
     figures = load_figures(sheet)
-    with pytest.raises(FigureSheetError, match=rf"{sheet}, column 'topic': no figures with topic 'brics_share'"):
-        brics_shares(figures)
+    assert shares(figures).empty and len(counts(figures)) == 3
 
 
 def test_one_bad_cell_gives_one_problem(tmp_path):

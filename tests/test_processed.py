@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 import newsfigures
-from newsfigures.report.processed import BUILDERS, LOADERS, write_tables
+from newsfigures.report.catalog import TABLES
+from newsfigures.report.processed import LOADERS, write_tables
 
-TABLE_NAMES = list(BUILDERS)
+TABLE_NAMES = list(TABLES)
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +31,14 @@ def test_every_table_is_written_as_csv_and_parquet_with_a_package(written):
     assert "datapackage.json" in names and len(paths_) == 2 * len(TABLE_NAMES) + 1
     assert set(TABLE_NAMES) >= {
         "figures",
-        "force_sizes",
-        "brics_shares",
+        "counts",
+        "shares",
+        "money",
+        "series",
         "wdi_extract",
-        "brics_membership",
-        "brics_group_shares",
-        "brics_member_shares",
+        "membership",
+        "group_shares",
+        "member_shares",
         "armed_forces",
         "fact_check",
     }
@@ -74,7 +77,7 @@ def test_package_describes_types_units_sources_and_licences(written):
     fields = {f["name"]: f for f in resources["fact_check"]["schema"]["fields"]}
     assert fields["difference_pp"]["unit"] == "percentage points" and fields["difference_pp"]["type"] == "number"
     assert fields["closest"]["type"] == "boolean" and fields["year"]["type"] == "integer"
-    assert {f["name"]: f["type"] for f in resources["brics_membership"]["schema"]["fields"]}["from"] == "date"
+    assert {f["name"]: f["type"] for f in resources["membership"]["schema"]["fields"]}["from"] == "date"
     assert resources["armed_forces-parquet"]["path"] == "armed_forces.parquet"
     for resource in package["resources"]:
         assert resource["description"] and resource["licenses"] and resource["sources"]

@@ -22,8 +22,8 @@ def test_build_writes_report_notebooks_and_tables(built):
     assert sorted(built.executed) == NOTEBOOKS
     assert {p.name for p in built.tables} >= {
         "figures.csv",
-        "force_sizes.csv",
-        "brics_shares.csv",
+        "counts.csv",
+        "shares.csv",
         "fact_check.csv",
         "fact_check.parquet",
         "datapackage.json",
@@ -94,9 +94,9 @@ def test_processed_tables_hold_the_figures(built):
     tables = {p.stem: p for p in built.tables if p.suffix == ".csv"}
     figures = pd.read_csv(tables["figures"])
     assert figures.set_index("figure_id").loc["nk_troops_sent", "lower"] == 3000
-    shares = pd.read_csv(tables["brics_shares"])
+    shares = pd.read_csv(tables["shares"])
     assert sorted(shares["value"]) == [37.3, 41.1]
-    assert "3000," in tables["force_sizes"].read_text()  # integers without a trailing .0
+    assert "3000," in tables["counts"].read_text()  # integers without a trailing .0
     check = pd.read_csv(tables["fact_check"])
     assert check.groupby("figure_id")["closest"].sum().eq(1).all()
 
@@ -108,7 +108,7 @@ def test_extraction_section_sets_the_text_beside_the_sheet(built, article_text):
     assert "All 5 figures in the sheet stand in the text as recorded" in html
     assert html.count("<td>ok</td>") == 5
     # Never the article's sentences: no run of nine words of its body is in the report. (The
-    # headline, its first line, is cited on purpose as the title, from data/article/article.json.)
+    # headline, its first line, is cited on purpose as the title, from data/article/sources.csv.)
     body = article_text.split("\n", 1)[1]
     words = re.findall(r"[a-z0-9']+", body.lower().replace("\u2019", "'"))
     text = re.sub(r"<[^>]+>", " ", html).lower().replace("&#x27;", "'").replace("\u2019", "'")

@@ -1,76 +1,20 @@
-"""The article a figure sheet was read from: its citation metadata and its text.
+"""An article's text: read from a file the user names, checked, hashed.
 
-The text itself is input, never committed: :func:`read_article` reads it from a file
-the user names and checks that it is readable UTF-8 prose of a sane size.
+The text itself is input, never committed: :func:`read_article` reads it and checks that
+it is readable UTF-8 prose of a sane size. Its citation lives in the story's sources file
+(:mod:`newsfigures.core.sources`), with the SHA-256 :func:`sha256_text` gives.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from newsfigures.core import paths
 from newsfigures.core.errors import ArticleError
 
 #: Largest article accepted by :func:`read_article`, in bytes. News articles are tens of
 #: kilobytes; a larger file is almost certainly the wrong file.
 MAX_ARTICLE_BYTES = 5_000_000
-
-
-@dataclass(frozen=True)
-class ArticleMetadata:
-    """Citation of one article: who published it, when, and a hash of the text read."""
-
-    source: str
-    outlet: str
-    title: str
-    published: date
-    url: str
-    sha256: str
-    characters: int
-
-    def citation(self) -> str:
-        """Return a one-line citation: outlet, title in curly quotes, and date, e.g.
-        ``NBC News, “…”, 24 October 2024``."""
-        when = f"{self.published.day} {self.published:%B %Y}"
-        return f"{self.outlet}, \u201c{self.title}\u201d, {when}"
-
-
-def load_article_metadata(path: str | Path | None = None) -> ArticleMetadata:
-    """Load the article's citation metadata.
-
-    Args:
-        path: a JSON file with keys ``source, outlet, title, published`` (ISO date),
-            ``url`` and ``text.sha256``, ``text.characters``; default
-            ``data/article/article.json``.
-
-    Returns:
-        An :class:`ArticleMetadata`.
-
-    Raises:
-        ArticleError: the file is missing, not JSON, or lacks a key.
-    """
-    path = Path(path) if path is not None else paths.ARTICLE_METADATA
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return ArticleMetadata(
-            source=raw["source"],
-            outlet=raw["outlet"],
-            title=raw["title"],
-            published=date.fromisoformat(raw["published"]),
-            url=raw["url"],
-            sha256=raw["text"]["sha256"],
-            characters=int(raw["text"]["characters"]),
-        )
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read article metadata ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise ArticleError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ArticleError(f"{path}: missing or malformed key {exc}") from None
 
 
 def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
@@ -132,5 +76,5 @@ def decode_article(data: bytes, name: str | Path, max_bytes: int = MAX_ARTICLE_B
 
 
 def sha256_text(text: str) -> str:
-    """Return the hex SHA-256 of ``text`` encoded as UTF-8 (the hash kept in the metadata)."""
+    """Return the hex SHA-256 of ``text`` encoded as UTF-8 (the hash kept in the sources file)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -62,11 +62,19 @@ class FigureSheetError(NewsfiguresError, ValueError):
         self.problems = problems
         parts = []
         for line, column, message in problems:
-            where = self.path if line is None else f"{self.path}, row {line}"
-            if column is not None:
-                where += f", column '{column}'"
-            parts.append(f"{where}: {message}")
+            parts.append(f"{where(self.path, line, column)}: {message}")
         super().__init__("; ".join(parts))
+
+
+class StoryError(NewsfiguresError, ValueError):
+    """A story folder, its story file or its sources file is missing or malformed, or a
+    command would overwrite one (the message names the file, and the row and column)."""
+
+
+def where(path: str | Path, line: int | None = None, column: str | None = None) -> str:
+    """``path``, ``path, row 3`` or ``path, row 3, column 'source'``: the place an error names."""
+    text = str(path) if line is None else f"{path}, row {line}"
+    return text + (f", column '{column}'" if column is not None else "")
 
 
 class ArticleError(NewsfiguresError, ValueError):

@@ -1,26 +1,12 @@
-"""The figure sheet: one row per figure (claim) quoted in an article, with its provenance.
+"""The figure sheet: one row per figure (claim) quoted in a story's articles, with its provenance.
 
-A figure sheet is a CSV file, ``data/article/figures.csv`` for the flagship article.
-Each row is one quantitative claim: what is measured, the number as printed, the
-qualifier the article attaches to it, the inclusive bounds that qualifier implies,
-who the article credits for it, and where in the text it is printed. Several rows may
-share one ``measure`` (for instance later estimates from other sources or dates);
-``figure_id`` is the key.
-
-Columns (see :data:`COLUMNS` for dtypes):
-
-``figure_id``      unique key, lower-case snake_case
-``topic``          grouping used by the report: ``force_size`` or ``brics_share``
-``measure``        what the figure measures, in the project's own words
-``value``          the number as printed; empty for a vague magnitude with no point value
-``lower, upper``   inclusive bounds implied by the qualifier; empty where open
-``unit``           ``people``, ``percent``, ``USD``, ...
-``qualifier``      one of :data:`QUALIFIERS`
-``attribution``    whom the article credits (``U.S.``, ``West``); empty for the outlet's own statement
-``surface``        the few words as printed, e.g. ``at least 3,000``
-``char_start, char_end``  offsets of ``surface`` in the article text (code points, end exclusive)
-``as_of``          the date the figure refers to (the publication date when the article gives none)
-``source``         key of the article's metadata record (``data/article/article.json``)
+A figure sheet is a CSV file (``figures.csv`` in a story folder). Each row is one
+quantitative claim: what is measured, the number as printed, the qualifier the article
+attaches to it, the inclusive bounds that qualifier implies, who the article credits for
+it, where in the text it is printed, and which article (``source``, a key of the story's
+sources file) it comes from. Several rows may share one ``measure`` (later estimates from
+other sources or dates: a series); ``figure_id`` is the key. The columns are described
+once, in :data:`FIELDS`; their dtypes are :data:`COLUMNS`.
 """
 
 from __future__ import annotations
@@ -34,12 +20,31 @@ from newsfigures.core import paths
 from newsfigures.core.errors import FigureSheetError
 from newsfigures.core.qualifiers import QUALIFIERS
 
-#: Topic vocabulary: which section of the report uses a figure.
-TOPICS: dict[str, str] = {
-    "force_size": "numbers of people under arms, sent, or killed (the force-size section)",
-    "brics_share": "BRICS's share of a world total, in percent (the BRICS section)",
-    "other": "kept in the tables, drawn in no chart",
+#: Column -> (description, unit or None): the one description of each sheet column, used
+#: by the docs, ``extract --help`` and the data package.
+FIELDS: dict[str, tuple[str, str | None]] = {
+    "figure_id": ("Unique key of the figure (lower-case snake_case)", None),
+    "topic": (
+        "A label grouping figures, in snake_case, of the story's choosing (its story file may list them); "
+        "other for figures kept in the tables only",
+        None,
+    ),
+    "measure": ("What the figure measures, in the project's own words; rows sharing it form a series", None),
+    "value": ("The number as printed; empty for a vague magnitude or a range", "as in the unit field"),
+    "lower": ("Inclusive lower bound implied by the qualifier; empty where open", "as in the unit field"),
+    "upper": ("Inclusive upper bound implied by the qualifier; empty where open", "as in the unit field"),
+    "unit": ("Unit of value, lower and upper: people, count, percent, an ISO 4217 code (USD), ...", None),
+    "qualifier": ("How the figure was printed: " + ", ".join(QUALIFIERS), None),
+    "attribution": ("Whom the article credits (the U.S.); empty when the outlet states it", None),
+    "surface": ("The few words as printed (at least 3,000)", None),
+    "char_start": ("Offset of surface in the article text (code points)", "characters"),
+    "char_end": ("End offset of surface in the article text, exclusive", "characters"),
+    "as_of": ("Date the figure refers to (the publication date when the article gives none)", None),
+    "source": ("Key of the article in the story's sources file (sources.csv)", None),
 }
+
+#: Topic of figures kept in the tables only.
+OTHER = "other"
 
 #: Column name -> dtype of the validated frame, in sheet order.
 COLUMNS: dict[str, str] = {
@@ -62,7 +67,7 @@ COLUMNS: dict[str, str] = {
 _NULLABLE = {"value", "lower", "upper", "attribution", "char_start", "char_end"}
 
 
-def _column_schema():
+def _column_schema(topics=None):
     # pandera is imported here, not at module import, because it costs about a second
     # and callers of this module's light helpers never validate.
     import pandera.pandas as pa
@@ -70,7 +75,11 @@ def _column_schema():
     cols = {name: pa.Column(dtype, nullable=name in _NULLABLE, coerce=True) for name, dtype in COLUMNS.items()}
     cols["figure_id"] = pa.Column("str", pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True, coerce=True)
     cols["qualifier"] = pa.Column("str", pa.Check.isin(list(QUALIFIERS)), coerce=True)
-    cols["topic"] = pa.Column("str", pa.Check.isin(list(TOPICS)), coerce=True)
+    topics = list(topics) if topics is not None else None
+    if topics is not None:
+        cols["topic"] = pa.Column("str", pa.Check.isin(list(dict.fromkeys([*topics, OTHER]))), coerce=True)
+    else:
+        cols["topic"] = pa.Column("str", pa.Check.str_matches(r"^[a-z0-9_]+$"), coerce=True)
     for name in ("value", "lower", "upper"):
         cols[name] = pa.Column(
             "float64",
@@ -106,7 +115,7 @@ def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
     return problems
 
 
-def _describe(check: str, column: str, case) -> str:
+def _describe(check: str, column: str, case, topics=None) -> str:
     """Turn a pandera check name and failure case into a sentence."""
     if check.startswith("coerce_dtype"):
         kind = {"float64": "a number", "Int64": "a whole number", "datetime64": "a date (YYYY-MM-DD)"}
@@ -117,12 +126,14 @@ def _describe(check: str, column: str, case) -> str:
     if check == "field_uniqueness":
         return f"duplicate {column} {case!r}"
     if check.startswith("isin"):
-        vocabulary = TOPICS if column == "topic" else QUALIFIERS
+        vocabulary = dict.fromkeys([*topics, OTHER]) if column == "topic" else QUALIFIERS
         return f"unknown {column} {case!r} (expected one of: {', '.join(vocabulary)})"
     if check == "column_in_schema":
         return f"unknown column {case!r} (a figure sheet has: {', '.join(COLUMNS)})"
     if check == "finite":
         return f"{case!r} is not a finite number"
+    if check.startswith("str_matches") and column == "topic":
+        return f"{case!r} is not a snake_case topic"
     if check.startswith("str_matches"):
         return f"{case!r} is not a lower-case snake_case key"
     if check.startswith("greater_than_or_equal_to"):
@@ -130,13 +141,17 @@ def _describe(check: str, column: str, case) -> str:
     return f"fails check {check} ({case!r})"
 
 
-def validate_figures(frame: pd.DataFrame, path: str | Path = "<dataframe>") -> pd.DataFrame:
+def validate_figures(
+    frame: pd.DataFrame, path: str | Path = "<dataframe>", topics: dict | list | None = None
+) -> pd.DataFrame:
     """Validate a figure sheet already read as a dataframe of strings, and coerce its dtypes.
 
     Args:
         frame: one row per figure, columns as in :data:`COLUMNS` (extra columns are kept);
             values may be strings, as read from CSV.
         path: file name used in error messages.
+        topics: the story's topic vocabulary (``other`` is always allowed); None allows
+            any snake_case topic.
 
     Returns:
         The validated frame, dtypes as in :data:`COLUMNS`, index 0..n-1.
@@ -159,7 +174,7 @@ def validate_figures(frame: pd.DataFrame, path: str | Path = "<dataframe>") -> p
         raise FigureSheetError(path, [(None, None, "has no figures (no data rows)")])
     frame = frame.reset_index(drop=True)
     try:
-        valid = _column_schema().validate(frame, lazy=True)
+        valid = _column_schema(topics).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = list(exc.failure_cases.itertuples(index=False))
         # A cell that could not be coerced fails every later check of its column too;
@@ -180,7 +195,7 @@ def validate_figures(frame: pd.DataFrame, path: str | Path = "<dataframe>") -> p
                 continue
             column = case.failure_case if check == "column_in_schema" else case.column
             line = None if index is None else index + 2
-            problems.add((line or 0, str(column), _describe(check, case.column, case.failure_case)))
+            problems.add((line or 0, str(column), _describe(check, case.column, case.failure_case, topics)))
         raise FigureSheetError(path, [(line or None, col, msg) for line, col, msg in sorted(problems)]) from None
     row_problems = _row_problems(valid)
     if row_problems:
@@ -225,12 +240,16 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def load_figures(path: str | Path | None = None) -> pd.DataFrame:
+def load_figures(
+    path: str | Path | None = None, *, topics: dict | list | None = None, sources: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Load and validate a figure sheet.
 
     Args:
-        path: CSV file; default ``data/article/figures.csv`` (the flagship article's
-            figures, read by hand from NBC News, 24 October 2024).
+        path: CSV file; default the example story's sheet, ``data/article/figures.csv``.
+        topics: the story's topic vocabulary (see :func:`validate_figures`); None allows any.
+        sources: the story's sources (:func:`newsfigures.core.sources.load_sources`); when
+            given, every row's ``source`` must be one of its keys.
 
     Returns:
         Tidy dataframe, one row per figure, columns and dtypes as in :data:`COLUMNS`:
@@ -239,58 +258,83 @@ def load_figures(path: str | Path | None = None) -> pd.DataFrame:
         ``as_of`` datetime64[ns]. Units are those in the ``unit`` column.
 
     Raises:
-        FigureSheetError: one error naming the file, row and column of each problem.
+        FigureSheetError: one error naming the file, row and column of each problem (an
+            unregistered source: the first such row and its key).
     """
     path = Path(path) if path is not None else paths.SHEET
-    figures = validate_figures(read_sheet(path), path)
+    figures = validate_figures(read_sheet(path), path, topics)
     figures.attrs["path"] = str(path)  # so that the views' errors can name the file
+    if sources is not None:
+        from newsfigures.core.sources import check_sources
+
+        check_sources(figures, sources, path)
     return figures
 
 
-def _view(figures: pd.DataFrame, topic: str) -> pd.DataFrame:
-    view = figures[figures["topic"] == topic]
-    if view.empty:
-        raise FigureSheetError(
-            figures.attrs.get("path", "<figures>"),
-            [(None, "topic", f"no figures with topic {topic!r}, which this section of the report needs")],
-        )
-    return view.reset_index(drop=True)
+#: Units counted in people or things, drawn together on one log scale.
+COUNT_UNITS = ("people", "count")
 
 
-def force_sizes(figures: pd.DataFrame) -> pd.DataFrame:
-    """Return the force-size figures (troops sent, the whole army, the war's dead).
+def is_money(unit) -> bool:
+    """Whether a sheet unit is an ISO 4217 currency code (``USD``, ``EUR``)."""
+    return isinstance(unit, str) and re.fullmatch(r"[A-Z]{3}", unit) is not None
 
-    Args:
-        figures: a frame from :func:`load_figures`.
 
-    Returns:
-        The rows with ``topic == "force_size"``, same columns, ordered smallest first by
-        value (else lower bound), so a chart reads from the deployment up to the army;
-        unit ``people``.
+def _view(figures: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    view = figures[keep].reset_index(drop=True)
+    view.attrs = dict(figures.attrs)
+    return view
 
-    Raises:
-        FigureSheetError: the sheet has no force-size figures.
-    """
-    view = _view(figures, "force_size")
+
+def _smallest_first(view: pd.DataFrame) -> pd.DataFrame:
     size = view["value"].fillna(view["lower"]).fillna(view["upper"])
     order = size.sort_values(kind="stable").index
-    return view.loc[order].reset_index(drop=True)
+    out = view.loc[order].reset_index(drop=True)
+    out.attrs = dict(view.attrs)
+    return out
 
 
-def brics_shares(figures: pd.DataFrame) -> pd.DataFrame:
-    """Return BRICS's shares of the world (population, GDP) as quoted.
-
-    Args:
-        figures: a frame from :func:`load_figures`.
+def counts(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return the figures counted in people or things (unit ``people`` or ``count``).
 
     Returns:
-        The rows with ``topic == "brics_share"``, same columns, in sheet order; unit
-        ``percent`` (share of the world total, 0-100).
-
-    Raises:
-        FigureSheetError: the sheet has no BRICS share figures.
+        Those rows, same columns, smallest first by value (else lower, else upper bound),
+        so a chart reads from the smallest up; empty (same columns) when there are none.
     """
-    return _view(figures, "brics_share")
+    return _smallest_first(_view(figures, figures["unit"].isin(COUNT_UNITS)))
+
+
+def shares(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return the figures in percent (shares of a whole, 0-100), in sheet order; empty
+    (same columns) when there are none."""
+    return _view(figures, figures["unit"] == "percent")
+
+
+def money(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return the figures in a currency (unit an ISO 4217 code), smallest first; empty
+    (same columns) when there are none. Amounts are in currency units, not millions."""
+    return _smallest_first(_view(figures, figures["unit"].map(is_money).astype(bool)))
+
+
+def estimate_series(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return the figures that form estimates over time: rows sharing a ``measure`` with
+    at least one other row that differs from it in ``as_of`` or ``source``.
+
+    Returns:
+        Those rows, same columns plus ``series`` (str, the shared measure), ordered by
+        the series' first appearance in the sheet, then ``as_of``, then sheet order;
+        empty (same columns) when no measure has two such estimates.
+    """
+    key = figures["measure"]
+    distinct = figures.groupby(key, sort=False)[["as_of", "source"]].transform("nunique")
+    keep = (key.map(key.value_counts()) > 1) & ((distinct["as_of"] > 1) | (distinct["source"] > 1))
+    view = figures[keep].assign(series=key[keep].astype("str"))
+    first = {m: i for i, m in enumerate(dict.fromkeys(view["series"]))}
+    view = view.assign(_order=view["series"].map(first), _row=range(len(view)))
+    view = view.sort_values(["_order", "as_of", "_row"], kind="stable").drop(columns=["_order", "_row"])
+    view = view.reset_index(drop=True)
+    view.attrs = dict(figures.attrs)
+    return view
 
 
 def format_number(x: float, unit: str = "") -> str:

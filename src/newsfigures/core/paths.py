@@ -13,8 +13,10 @@ from pathlib import Path
 
 ROOT = Path(os.environ.get("NEWSFIGURES_ROOT") or Path(__file__).resolve().parents[3])
 DATA_DIR = ROOT / "data"
+#: The example story (the flagship article): its story file, sheet and sources.
+STORY = DATA_DIR / "story.toml"
 SHEET = DATA_DIR / "article" / "figures.csv"
-ARTICLE_METADATA = DATA_DIR / "article" / "article.json"
+SOURCES = DATA_DIR / "article" / "sources.csv"
 REFERENCE_DIR = DATA_DIR / "reference"
 PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = ROOT / "notebooks"

@@ -4,8 +4,6 @@ quoted figures against them (:mod:`.factcheck`)."""
 
 from newsfigures.core.errors import MissingValuesError, ReferenceDataError
 from newsfigures.reference.shares import (
-    ARMED_FORCES_COUNTRIES,
-    ARMED_FORCES_FIGURES,
     GROUP_LABELS,
     GROUPS,
     INDICATORS,
@@ -33,8 +31,6 @@ from newsfigures.reference.shares import (
 )
 
 __all__ = [
-    "ARMED_FORCES_COUNTRIES",
-    "ARMED_FORCES_FIGURES",
     "GROUP_LABELS",
     "GROUPS",
     "INDICATORS",

@@ -43,8 +43,12 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def load_checks(reference: str | Path | None = None) -> pd.DataFrame:
-    """Load ``checks.csv``: which article figures the reference data can check.
+def load_checks(reference: str | Path | None = None, path: str | Path | None = None) -> pd.DataFrame:
+    """Load a checks file: which of a story's figures the reference data can check.
+
+    Args:
+        reference: the reference folder, whose ``checks.csv`` is read when ``path`` is None.
+        path: the checks file itself (a story file's ``checks``).
 
     Returns:
         One row per figure and indicator: ``figure_id, indicator_code`` (str), ``groups``
@@ -53,7 +57,7 @@ def load_checks(reference: str | Path | None = None) -> pd.DataFrame:
     Raises:
         ReferenceDataError: the file is missing, lacks a column, or a row has no groups.
     """
-    path = ref.folder(reference) / ref.CHECKS
+    path = Path(path) if path is not None else ref.folder(reference) / ref.CHECKS
     frame = read_csv_strings(path, "which figures the reference data checks", na_values=[""])
     for column in ("figure_id", "indicator_code", "groups"):
         if column not in frame.columns:
@@ -92,7 +96,12 @@ def _rounds_to(recomputed: float, printed: float) -> bool:
 
 
 def fact_check(
-    figures: pd.DataFrame, reference: str | Path | None = None, published: date | None = None
+    figures: pd.DataFrame,
+    reference: str | Path | None = None,
+    published: date | None = None,
+    *,
+    checks: str | Path | pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Recompute each checkable figure under every plausible definition.
 
@@ -100,8 +109,12 @@ def fact_check(
         figures: a figure sheet from :func:`newsfigures.core.figures.load_figures`; figures
             without a ``value`` or without a row in ``checks.csv`` are not checked.
         reference: the reference folder; default ``data/reference/``.
-        published: the article's publication date, to mark what data existed then;
-            default the date in ``data/article/article.json``.
+        published: one publication date for every figure, to mark what data existed then;
+            default each figure's article's date from ``sources``, else its ``as_of``.
+        checks: which figures to check: a frame from :func:`load_checks` or a checks file;
+            default the reference folder's ``checks.csv``.
+        sources: the story's sources (:func:`newsfigures.core.sources.load_sources`), for
+            each figure's publication date.
 
     Returns:
         One row per figure, indicator, group, release and year with complete data, in
@@ -126,12 +139,9 @@ def fact_check(
         ReferenceDataError: the reference data is missing or invalid, or ``checks.csv``
             names an unknown indicator or group.
     """
-    if published is None:
-        from newsfigures.core.article import load_article_metadata
-
-        published = load_article_metadata().published
-    cutoff = pd.Timestamp(published)
-    checks = load_checks(reference)
+    if not isinstance(checks, pd.DataFrame):
+        checks = load_checks(reference, checks)
+    dates = dict(zip(sources["key"], sources["published"])) if sources is not None else {}
     names = ref.short_names(reference)
     by_figure = figures.set_index("figure_id")
     rows = []
@@ -139,6 +149,7 @@ def fact_check(
         figure = by_figure.loc[figure_id]
         if pd.isna(figure["value"]):
             continue
+        cutoff = pd.Timestamp(published if published is not None else dates.get(figure["source"], figure["as_of"]))
         for check in checks[checks["figure_id"] == figure_id].itertuples(index=False):
             indicator = check.indicator_code
             if indicator not in ref.INDICATORS:
@@ -331,7 +342,9 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
     return sentences
 
 
-def article_marks(figures: pd.DataFrame, reference: str | Path | None = None) -> pd.DataFrame:
+def article_marks(
+    figures: pd.DataFrame, reference: str | Path | None = None, *, checks: str | Path | pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return the article's figures beside the indicators that check them, for charts.
 
     Returns:
@@ -339,10 +352,14 @@ def article_marks(figures: pd.DataFrame, reference: str | Path | None = None) ->
         ``figures`` with a value: ``figure_id, indicator_code, unit, label`` (str, e.g.
         ``41.1%``) and ``value`` (float64, in ``unit``).
 
+    Args:
+        checks: as for :func:`fact_check`.
+
     Raises:
-        ReferenceDataError: ``checks.csv`` is missing or malformed.
+        ReferenceDataError: the checks file is missing or malformed.
     """
-    checks = load_checks(reference)
+    if not isinstance(checks, pd.DataFrame):
+        checks = load_checks(reference, checks)
     values = figures.set_index("figure_id")
     rows = [
         (

@@ -592,10 +592,6 @@ def latest_complete_year(breakdown: pd.DataFrame, release: str | None = None) ->
     return release, int(complete.index.max())
 
 
-#: The countries compared with North Korea's army in the report.
-ARMED_FORCES_COUNTRIES = ("PRK", "RUS", "UKR", "KOR", "USA", "CHN")
-
-
 def armed_forces(countries: tuple[str, ...] | None = None, reference: str | Path | None = None) -> pd.DataFrame:
     """Return armed forces personnel (MS.MIL.TOTL.P1) by country and year.
 
@@ -637,22 +633,20 @@ def armed_forces(countries: tuple[str, ...] | None = None, reference: str | Path
     return frame.astype({"iso3": "str", "country": "str", "year": "int64", "personnel": "float64", "latest": "bool"})
 
 
-#: The article's figures shown beside the armed forces counts.
-ARMED_FORCES_FIGURES = ("nk_army_size", "nk_troops_sent")
-
-
 def armed_forces_comparison(
     figures: pd.DataFrame,
-    countries: tuple[str, ...] = ARMED_FORCES_COUNTRIES,
-    figure_ids: tuple[str, ...] = ARMED_FORCES_FIGURES,
+    countries: list[str] | tuple[str, ...],
+    figure_ids: list[str] | tuple[str, ...],
     reference: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Return the latest armed forces counts beside the article's force sizes, in chart order.
+    """Return the latest armed forces counts beside figures quoted in the articles, in chart order.
 
     Args:
         figures: a figure sheet (:func:`newsfigures.core.figures.load_figures`); the rows named
             in ``figure_ids`` are kept (absent ones are skipped).
-        countries: ISO3 codes whose latest MS.MIL.TOTL.P1 count is shown.
+        countries: ISO3 codes whose latest MS.MIL.TOTL.P1 count is shown (a story's
+            choice, from its story file).
+        figure_ids: the sheet's figures to show beside them (also the story's choice).
 
     Returns:
         One row per mark: first the countries, largest first, then the article's figures

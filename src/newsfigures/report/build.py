@@ -128,31 +128,29 @@ def notebook_parameters(path: Path) -> list[str]:
     return []
 
 
-def _source_date_epoch() -> str:
-    # Fonts subset into the PDF carry a timestamp; pin it to the article's publication
-    # date so that two builds of the same inputs give the same bytes.
-    from newsfigures.core.article import load_article_metadata
-
-    try:
-        published = load_article_metadata().published
-    except Exception:  # metadata problems are reported where the metadata is used
+def _source_date_epoch(sources: list[dict]) -> str:
+    # Fonts subset into the PDF carry a timestamp; pin it to the latest article's
+    # publication date so that two builds of the same inputs give the same bytes.
+    dates = [c["published"] for c in sources if c.get("published")]
+    if not dates:  # problems with the sources are reported where they are validated
         return "0"
-    return str(int(datetime(published.year, published.month, published.day, tzinfo=UTC).timestamp()))
+    latest = max(dates)
+    return str(int(datetime(latest.year, latest.month, latest.day, tzinfo=UTC).timestamp()))
 
 
-def _report_block(sheet: Path) -> dict:
-    from newsfigures.core.article import load_article_metadata
-
-    meta = load_article_metadata()
+def _report_block(story, sheet: Path, sources: list[dict]) -> dict:
     return {
         "kicker": "newsfigures report",
-        "title": "North Korea\u2019s troops for Russia and BRICS in Kazan: the article\u2019s figures as data",
-        "article": {
-            "outlet": meta.outlet,
-            "title": meta.title,
-            "published_text": f"{meta.published.day} {meta.published:%B %Y}",
-            "url": meta.url,
-        },
+        "title": story.title,
+        "articles": [
+            {
+                "outlet": c["outlet"],
+                "title": c["title"],
+                "published_text": f"{c['published'].day} {c['published']:%B %Y}" if c.get("published") else "",
+                "url": c["url"],
+            }
+            for c in sources
+        ],
         "notes": [
             "Every figure keeps the qualifier it was printed with, its bounds and whom the "
             "article credits; charts draw bounds as bounds, never as exact numbers.",
@@ -201,6 +199,7 @@ def build(
     out: str | Path | None = None,
     data_out: str | Path | None = None,
     *,
+    story: str | Path | None = None,
     reference: str | Path | None = None,
     article: str | Path | None = None,
     notebooks_dir: str | Path | None = None,
@@ -210,18 +209,22 @@ def build(
     force: bool = False,
     cache_dir: str | Path | None = None,
 ) -> BuildResult:
-    """Build the report.
+    """Build a story's report.
 
     Args:
-        sheet: figure sheet CSV; default ``data/article/figures.csv``.
-        out: report folder; default ``reports/``. Receives ``report.html``,
+        sheet: figure sheet CSV; default the story's (``figures``).
+        out: report folder; default the story's ``reports``. Receives ``report.html``,
             ``report.pdf`` and ``notebooks/NN_*.ipynb`` (the executed notebooks).
-        data_out: folder for the processed tables; default ``data/processed/``.
-        reference: folder of the reference data extract; default ``data/reference/``.
+        data_out: folder for the processed tables; default the story's ``processed``.
+        story: the story file or folder (:mod:`newsfigures.core.stories`); default the
+            example story, ``data/story.toml``. Its title and sources make the title block;
+            its sections, the notebooks.
+        reference: folder of the reference data extract; default the story's ``reference``.
         article: the article's text file, for notebooks that read it; default
             :func:`newsfigures.core.paths.article_text_path` where that file exists. The
             report builds without it (such notebooks say the text is unavailable).
-        notebooks_dir: folder of ``NN_*.ipynb`` notebooks; default ``notebooks/``.
+        notebooks_dir: build every ``NN_*.ipynb`` notebook of this folder, in name order,
+            instead of the story's sections.
         jobs: kernels to run at once; default one per core.
         timeout: whole-build time limit in seconds (also the limit for any one cell).
         quiet: print nothing (otherwise one line per stage with its time, on stderr).
@@ -232,21 +235,28 @@ def build(
         A :class:`BuildResult`.
 
     Raises:
-        FigureSheetError: the sheet is missing or invalid (names file, row, column).
+        StoryError: the story file or its sources file is missing or invalid.
+        FigureSheetError: the sheet is missing or invalid (names file, row, column), or
+            names a source the sources file does not register.
         ReferenceDataError, ArticleError: the reference data or the article text is
             unusable (raised in a notebook and reported as itself; nothing is written).
         BuildError: a notebook failed (names the notebook, the cell and the exception;
             the executed notebook is kept as ``notebooks/NAME.failed.ipynb``), rendering
             failed, or the time limit passed. The previous report is left untouched.
     """
+    from newsfigures.core.sources import read_citations
+    from newsfigures.core.stories import load_story
+
     deadline = time.monotonic() + timeout
     progress = _Progress(quiet)
-    sheet = Path(sheet).resolve() if sheet is not None else paths.SHEET
-    out = Path(out).resolve() if out is not None else paths.REPORTS_DIR
-    data_out = Path(data_out).resolve() if data_out is not None else paths.PROCESSED_DIR
-    notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir is not None else paths.NOTEBOOKS_DIR
+    story = load_story(story if story is not None else paths.STORY)
+    sheet = Path(sheet).resolve() if sheet is not None else story.figures
+    out = Path(out).resolve() if out is not None else story.reports
+    data_out = Path(data_out).resolve() if data_out is not None else story.processed
     cache = Path(cache_dir).resolve() if cache_dir is not None else paths.CACHE_DIR
-    reference = Path(reference).resolve() if reference is not None else paths.REFERENCE_DIR
+    reference = Path(reference).resolve() if reference is not None else story.reference
+    if story.checks is not None and reference is None:
+        reference = paths.REFERENCE_DIR
     if article is not None:
         article = Path(article).resolve()
         if not article.is_file():
@@ -255,23 +265,25 @@ def build(
         article = paths.article_text_path().resolve()
     if not sheet.is_file():
         raise FigureSheetError(sheet, [(None, None, "no such file")])
-    sources = sorted(notebooks_dir.glob(NOTEBOOK_GLOB))
-    if not sources:
-        raise BuildError(f"{notebooks_dir}: no notebooks named like {NOTEBOOK_GLOB}")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch())
+    citations = read_citations(story.sources)
+    sources = _notebooks(story, notebooks_dir)
+    notebooks_dir = sources[0].parent  # the kernels' working folder, as for a user's `make lab`
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(citations))
 
     # Inputs every notebook depends on; a change to any re-executes everything.
     requirements = paths.ROOT / "requirements.txt"
     common = {
         "code": _tree_hash(paths.PACKAGE_DIR),
-        "article": _file_or_tree_hash(paths.ARTICLE_METADATA),
+        "story": [sha256_file(story.path), sha256_file(story.sources)],
         "requirements": _file_or_tree_hash(requirements) if requirements.exists() else None,
         "python": sys.version,
         "epoch": os.environ["SOURCE_DATE_EPOCH"],
     }
     # Values for the notebooks' parameters cells; a notebook gets those it declares, and
     # its cache key covers the contents of the files and folders it is given.
-    provided = {"sheet": sheet, "reference": reference}
+    provided = {"sheet": sheet, "story": story.path, "sources": story.sources}
+    if reference is not None:
+        provided["reference"] = reference
     if article is not None:
         provided["article"] = article
     keys: dict[str, str] = {}
@@ -284,7 +296,7 @@ def build(
         parameters[path.name] = {n: str(v) for n, v in given.items()}
         files = {n: _file_or_tree_hash(Path(v)) for n, v in given.items()}
         keys[path.name] = _digest(common, sha256_file(path), parameters[path.name], files)
-    tables_key = _digest(common, sha256_file(sheet), _file_or_tree_hash(reference))
+    tables_key = _digest(common, sha256_file(sheet), _file_or_tree_hash(reference) if reference else None)
 
     html_path, pdf_path = out / f"{REPORT_STEM}.html", out / f"{REPORT_STEM}.pdf"
     executed_dir = out / "notebooks"
@@ -313,6 +325,8 @@ def build(
             return result
         _prepare_folders([out, executed_dir, data_out])
         plan = _Plan(
+            story,
+            citations,
             sources,
             keys,
             parameters,
@@ -337,13 +351,15 @@ def build(
 class _Plan:
     """Everything a stale build needs to know, worked out by :func:`build`."""
 
+    story: object  #: the :class:`newsfigures.core.stories.Story`
+    citations: list[dict]
     sources: list[Path]
     keys: dict[str, str]
     parameters: dict[str, dict]
     tables_key: str
     code_hash: str
     sheet: Path
-    reference: Path
+    reference: Path | None
     data_out: Path
     notebooks_dir: Path
     cache: Path
@@ -360,10 +376,10 @@ class _Plan:
 # A one-cell job run on a warm kernel, where pandas is loaded already, while this process
 # renders the report.
 _STAGE_TABLES = (
-    "import json\nfrom newsfigures.report.processed import stage_tables, table_paths\n"
-    "staged = stage_tables({data_out!r}, {sheet!r}, {reference!r})\n"
+    "import json\nfrom newsfigures.report.processed import stage_tables\n"
+    "staged, tables = stage_tables({data_out!r}, {story!r}, sheet={sheet!r}, reference={reference!r})\n"
     "print(json.dumps({{'staged': {{str(k): str(v) for k, v in staged.items()}},\n"
-    "                  'tables': [str(p) for p in table_paths({data_out!r})]}}))"
+    "                  'tables': [str(p) for p in tables]}}))"
 )
 
 
@@ -407,11 +423,13 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
     else:
         staged = {}
         if not tables_fresh:
-            from newsfigures.report.processed import stage_tables, table_paths
+            from newsfigures.report.processed import stage_tables
 
             started = time.perf_counter()
-            staged.update(stage_tables(plan.data_out, plan.sheet, plan.reference))
-            result.tables = table_paths(plan.data_out)
+            tables, result.tables = stage_tables(
+                plan.data_out, plan.story.path, sheet=plan.sheet, reference=plan.reference
+            )
+            staged.update(tables)
             plan.progress(
                 "tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", time.perf_counter() - started
             )
@@ -503,7 +521,10 @@ async def _run_on_kernels(
         if not tables_fresh:
             write = Job(
                 code=_STAGE_TABLES.format(
-                    data_out=str(plan.data_out), sheet=str(plan.sheet), reference=str(plan.reference)
+                    data_out=str(plan.data_out),
+                    story=str(plan.story.path),
+                    sheet=str(plan.sheet),
+                    reference=str(plan.reference) if plan.reference else None,
                 ),
                 label="tables",
             )
@@ -527,6 +548,27 @@ async def _run_on_kernels(
             result.tables = [Path(p) for p in tables["tables"]]
             plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", outcomes[1][0].seconds)
         return staged
+
+
+def _notebooks(story, notebooks_dir: str | Path | None) -> list[Path]:
+    """The notebooks to build: every ``NN_*.ipynb`` of ``notebooks_dir`` in name order when
+    it is given, else the story's sections in order (its notebooks folder, in name order,
+    when it lists none).
+
+    Raises:
+        BuildError: there are no notebooks, or a section's notebook is missing.
+    """
+    if notebooks_dir is None and story.sections:
+        listed = story.notebook_paths()
+        missing = [p for p in listed if not p.is_file()]
+        if missing:
+            raise BuildError(f"{story.path}: section notebook {missing[0].name} is not in {missing[0].parent}")
+        return listed
+    folder = Path(notebooks_dir).resolve() if notebooks_dir is not None else story.notebooks
+    found = sorted(folder.glob(NOTEBOOK_GLOB))
+    if not found:
+        raise BuildError(f"{folder}: no notebooks named like {NOTEBOOK_GLOB}")
+    return found
 
 
 def _prepare_folders(folders: list[Path]) -> None:
@@ -563,7 +605,8 @@ def _render_key(plan: _Plan, texts: dict) -> str:
     return _digest(
         [hashlib.sha256(texts[p.name]).hexdigest() for p in plan.sources],
         plan.code_hash,
-        _file_or_tree_hash(paths.ARTICLE_METADATA),
+        sha256_file(plan.story.path),
+        sha256_file(plan.story.sources),
         sha256_file(plan.sheet),
     )
 
@@ -583,7 +626,7 @@ def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, tex
 
     notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
     started = time.perf_counter()
-    report = _report_block(plan.sheet)
+    report = _report_block(plan.story, plan.sheet, plan.citations)
     html = render_html(combine(notebooks, report))
     plan.progress("render", result.html.name, time.perf_counter() - started)
     started = time.perf_counter()

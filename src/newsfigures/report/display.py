@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from newsfigures.core.figures import figure_label
+from newsfigures.core.sources import cited, published_text
 from newsfigures.report.charts import alt_text, png_bytes
 
 
@@ -84,19 +85,21 @@ def show_list(items: list[str]) -> None:
     _display({"text/html": f'<ul class="nf-finding">{body}</ul>', "text/plain": "\n".join(f"- {i}" for i in items)})
 
 
-def provenance_table(figures: pd.DataFrame) -> pd.DataFrame:
+def provenance_table(figures: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return a reader-facing provenance table of figures.
 
     Args:
         figures: a frame from :func:`newsfigures.core.figures.load_figures` or one of its views.
+        sources: the story's sources; when given, a ``Source`` column names each figure's
+            outlet and date.
 
     Returns:
         One row per figure, all columns ``str``: ``Measure``, ``As printed`` (the
         surface string), ``In numbers`` (the figure in words from its qualifier and
         bounds), ``Qualifier``, ``Attributed to`` (blank: the outlet's own statement)
-        and ``As of`` (YYYY-MM-DD).
+        and ``As of`` (YYYY-MM-DD), then ``Source`` when ``sources`` is given.
     """
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Measure": figures["measure"],
             "As printed": figures["surface"].fillna(""),
@@ -106,6 +109,84 @@ def provenance_table(figures: pd.DataFrame) -> pd.DataFrame:
             "As of": figures["as_of"].dt.strftime("%Y-%m-%d"),
         }
     ).astype(str)
+    if sources is not None:
+        outlets = {r.key: f"{r.outlet}, {published_text(r.published)}" for r in sources.itertuples(index=False)}
+        table["Source"] = figures["source"].map(outlets).fillna(figures["source"]).astype(str).to_numpy()
+    return table
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """Return a reader-facing table of a story's articles.
+
+    Returns:
+        One row per article, all columns ``str``: ``Outlet``, ``Headline``, ``Published``
+        (``24 October 2024``) and ``Address`` (the URL; blank when not given).
+    """
+    return pd.DataFrame(
+        {
+            "Outlet": sources["outlet"],
+            "Headline": sources["title"],
+            "Published": [published_text(p) for p in sources["published"]],
+            "Address": sources["url"],
+        }
+    ).astype(str)
+
+
+def show_figures(figures: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Display every figure of a story with its provenance and source, and the articles cited."""
+    show_table(sources_table(cited(figures, sources)), caption="The articles")
+    show_table(provenance_table(figures, sources), caption="Every figure quoted, as printed and in numbers")
+
+
+def _show_view(view: pd.DataFrame, sources: pd.DataFrame, chart: str, absent: str, **options) -> None:
+    from newsfigures.report import charts
+
+    if view.empty:
+        show_text(absent)
+        return
+    show_chart(getattr(charts, chart)(view, sources, **options))
+
+
+def show_counts(figures: pd.DataFrame, sources: pd.DataFrame, *, title: str | None = None) -> None:
+    """Chart a story's counts of people or things on one log scale (a note when it has none)."""
+    from newsfigures.core.figures import counts
+
+    _show_view(
+        counts(figures), sources, "counts_chart", "The articles give no counts of people or things.", title=title
+    )
+
+
+def show_shares(figures: pd.DataFrame, sources: pd.DataFrame, *, title: str | None = None) -> None:
+    """Chart a story's shares (percent figures) as parts of a whole (a note when it has none)."""
+    from newsfigures.core.figures import shares
+
+    _show_view(shares(figures), sources, "shares_chart", "The articles give no shares in percent.", title=title)
+
+
+def show_money(figures: pd.DataFrame, sources: pd.DataFrame, *, title: str | None = None) -> None:
+    """Chart a story's amounts of money (a note when it has none)."""
+    from newsfigures.core.figures import money
+
+    _show_view(money(figures), sources, "money_chart", "The articles give no amounts of money.", title=title)
+
+
+def show_series(figures: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Chart each series of estimates (rows sharing a measure, differing in date or
+    source), one chart per series; a note saying how to make one when there are none."""
+    from newsfigures.core.figures import estimate_series
+    from newsfigures.report.charts import series_chart
+
+    series = estimate_series(figures)
+    if series.empty:
+        show_text(
+            "No two figures estimate the same thing yet. Give estimates of one quantity the same "
+            "measure in the figure sheet, and they are drawn here as one series over time."
+        )
+        return
+    for measure in dict.fromkeys(series["series"]):
+        show_chart(series_chart(figures, sources, measure=measure))
+        rows = series[series["series"] == measure]
+        show_table(provenance_table(rows, sources), caption=f"Estimates of: {measure}")
 
 
 def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -157,3 +238,8 @@ def show_extraction(article: str | Path | None, figures: pd.DataFrame) -> None:
     comparison = compare_with_sheet(extract_figures(read_article(article)), figures)
     show_text(summary(comparison))
     show_table(comparison_table(comparison), caption="Figures read from the text, beside the sheet")
+
+
+def source_line(figures: pd.DataFrame, sources: pd.DataFrame) -> str:  # TEMPORARY until issue-8-charts lands
+    parts = [f"{r.outlet}, {published_text(r.published)}" for r in cited(figures, sources).itertuples(index=False)]
+    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "; figures as quoted"

@@ -18,84 +18,59 @@ from pathlib import Path
 
 import pandas as pd
 
-from newsfigures.core.figures import brics_shares, force_sizes, load_figures
+from newsfigures.core.figures import load_figures
 from newsfigures.core.fileio import commit, discard, holds, stage
+from newsfigures.report.catalog import TABLES, Inputs, table_names
 
 #: Formats written for every table, besides ``datapackage.json``.
 FORMATS = ("csv", "parquet")
 PACKAGE = "datapackage.json"
 
 
-def _wdi_extract(figures, reference):
-    from newsfigures.reference.shares import load_extract
-
-    return load_extract(reference)
-
-
-def _brics_membership(figures, reference):
-    from newsfigures.reference.shares import load_membership
-
-    return load_membership(reference)
-
-
-def _brics_group_shares(figures, reference):
-    from newsfigures.reference.shares import group_shares
-
-    return group_shares(reference=reference)
-
-
-def _brics_member_shares(figures, reference):
-    from newsfigures.reference.shares import member_shares
-
-    return member_shares(reference=reference)
-
-
-def _armed_forces(figures, reference):
-    from newsfigures.reference.shares import armed_forces
-
-    return armed_forces(reference=reference)
-
-
-def _fact_check(figures, reference):
-    from newsfigures.reference.factcheck import fact_check
-
-    return fact_check(figures, reference)
-
-
-#: Table name -> function of (validated figure sheet, reference folder), in writing order.
-BUILDERS: dict[str, Callable[[pd.DataFrame, str | Path | None], pd.DataFrame]] = {
-    "figures": lambda figures, reference: figures,
-    "force_sizes": lambda figures, reference: force_sizes(figures),
-    "brics_shares": lambda figures, reference: brics_shares(figures),
-    "wdi_extract": _wdi_extract,
-    "brics_membership": _brics_membership,
-    "brics_group_shares": _brics_group_shares,
-    "brics_member_shares": _brics_member_shares,
-    "armed_forces": _armed_forces,
-    "fact_check": _fact_check,
-}
-
-
-def tables(sheet: str | Path | None = None, reference: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Compute every processed table.
+def story_inputs(
+    story: str | Path | None = None, *, sheet: str | Path | None = None, reference: str | Path | None = None
+) -> Inputs:
+    """Read a story's data for the tables: its sheet (checked against its sources), its
+    sources, reference folder, checks and ``[context]`` settings.
 
     Args:
-        sheet: figure sheet CSV; default ``data/article/figures.csv``.
-        reference: reference data folder; default ``data/reference/``.
-
-    Returns:
-        ``{name: dataframe}`` in :data:`BUILDERS` order: ``figures`` (the validated sheet),
-        ``force_sizes`` and ``brics_shares`` (its views), ``wdi_extract``,
-        ``brics_membership``, ``brics_group_shares``, ``brics_member_shares``,
-        ``armed_forces`` and ``fact_check``; columns as documented by the ``load_*``
-        function of each name and in :data:`newsfigures.report.datapackage.TABLES`.
+        story: a story file or folder; default the example story (``data/story.toml``).
+        sheet, reference: use these instead of the story's own.
 
     Raises:
-        FigureSheetError: the sheet is invalid.
+        StoryError: the story file or its sources file is invalid.
+        FigureSheetError: the sheet is invalid or names an unregistered source.
+    """
+    from newsfigures.core import paths
+    from newsfigures.core.stories import open_story
+
+    data = open_story(story if story is not None else paths.STORY, sheet)
+    told = data.story
+    reference = Path(reference) if reference is not None else told.reference
+    if told.checks is not None and reference is None:
+        reference = paths.REFERENCE_DIR
+    return Inputs(data.figures, data.sources, reference, told.checks, dict(told.context))
+
+
+def tables(
+    story: str | Path | None = None, *, sheet: str | Path | None = None, reference: str | Path | None = None
+) -> dict[str, pd.DataFrame]:
+    """Compute every processed table of a story.
+
+    Args:
+        story, sheet, reference: as for :func:`story_inputs`.
+
+    Returns:
+        ``{name: dataframe}`` in :data:`newsfigures.report.catalog.TABLES` order, for the
+        tables the story has inputs for (the reference tables need a reference folder, the
+        fact-check a checks file too); columns as documented in the catalogue.
+
+    Raises:
+        StoryError, FigureSheetError: the story, its sources or its sheet is invalid.
         ReferenceDataError: the reference data is missing or invalid.
     """
-    figures = load_figures(sheet)
-    return {name: build(figures, reference) for name, build in BUILDERS.items()}
+    inputs = story_inputs(story, sheet=sheet, reference=reference)
+    return {name: TABLES[name].build(inputs) for name in table_names(inputs)}
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -126,37 +101,50 @@ def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def package_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
+def package_bytes(frames: dict[str, pd.DataFrame], story=None, sources: pd.DataFrame | None = None) -> bytes:
     """Serialise the Data Package descriptor of ``frames`` (see :mod:`newsfigures.report.datapackage`)."""
     from newsfigures.report.datapackage import package_descriptor
 
-    text = json.dumps(package_descriptor(frames, FORMATS), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(package_descriptor(frames, FORMATS, story=story, sources=sources), indent=2, ensure_ascii=False)
+    text += "\n"
     return text.encode("utf-8")
 
 
 def stage_tables(
-    out_dir: str | Path, sheet: str | Path | None = None, reference: str | Path | None = None
-) -> dict[Path, Path]:
-    """Compute every processed table and write each file to a temporary file beside its
-    target, without replacing anything yet.
+    out_dir: str | Path,
+    story: str | Path | None = None,
+    *,
+    sheet: str | Path | None = None,
+    reference: str | Path | None = None,
+) -> tuple[dict[Path, Path], list[Path]]:
+    """Compute a story's processed tables and write each file to a temporary file beside
+    its target, without replacing anything yet.
 
     Returns:
-        ``{target: temporary file}`` for each table (in :func:`tables` order) as CSV then
-        Parquet, then ``datapackage.json``; pass it to :func:`newsfigures.core.fileio.commit`
+        ``(staged, paths)``: ``staged`` is ``{target: temporary file}`` for each table
+        (in :func:`tables` order) as CSV then Parquet, then ``datapackage.json``; pass it
+        to :func:`newsfigures.core.fileio.commit`
         to rename them all into place (the build does so only once the report is
         rendered too), or to :func:`newsfigures.core.fileio.discard`. Targets whose contents
-        are unchanged are left out, so they keep their modification times.
+        are unchanged are left out, so they keep their modification times. ``paths`` are
+        all the story's table files (:func:`table_paths`), changed or not.
 
     Raises:
-        FigureSheetError, ReferenceDataError: an input is invalid (nothing is written).
+        StoryError, FigureSheetError, ReferenceDataError: an input is invalid (nothing is written).
     """
+    from newsfigures.core import paths
+    from newsfigures.core.stories import load_story
+
     out_dir = Path(out_dir)
-    computed = tables(sheet, reference)  # compute everything first: a bad input writes nothing
+    told = load_story(story if story is not None else paths.STORY)
+    inputs = story_inputs(told.path, sheet=sheet, reference=reference)
+    # Compute everything first: a bad input writes nothing.
+    computed = {name: TABLES[name].build(inputs) for name in table_names(inputs)}
     payloads: dict[Path, bytes] = {}
     for name, frame in computed.items():
         payloads[out_dir / f"{name}.csv"] = to_csv_bytes(frame)
         payloads[out_dir / f"{name}.parquet"] = to_parquet_bytes(frame)
-    payloads[out_dir / PACKAGE] = package_bytes(computed)
+    payloads[out_dir / PACKAGE] = package_bytes(computed, told, inputs.sources)
     staged: dict[Path, Path] = {}
     try:
         for path, data in payloads.items():
@@ -165,132 +153,59 @@ def stage_tables(
     except BaseException:
         discard(staged)
         raise
-    return staged
+    return staged, table_paths(out_dir, list(computed))
 
 
-def table_paths(out_dir: str | Path) -> list[Path]:
-    """The files :func:`stage_tables` and :func:`write_tables` produce in ``out_dir``,
-    in order (each table's CSV then Parquet, then ``datapackage.json``)."""
+def table_paths(out_dir: str | Path, names: list[str]) -> list[Path]:
+    """The files :func:`stage_tables` and :func:`write_tables` produce in ``out_dir`` for
+    the tables ``names``, in order (each table's CSV then Parquet, then ``datapackage.json``)."""
     out_dir = Path(out_dir)
-    return [out_dir / f"{name}.{fmt}" for name in BUILDERS for fmt in FORMATS] + [out_dir / PACKAGE]
+    return [out_dir / f"{name}.{fmt}" for name in names for fmt in FORMATS] + [out_dir / PACKAGE]
 
 
 def write_tables(
-    out_dir: str | Path, sheet: str | Path | None = None, reference: str | Path | None = None
+    out_dir: str | Path,
+    story: str | Path | None = None,
+    *,
+    sheet: str | Path | None = None,
+    reference: str | Path | None = None,
 ) -> list[Path]:
-    """Write every processed table to ``out_dir`` as ``<name>.csv`` and ``<name>.parquet``,
-    and ``datapackage.json`` describing them, each file atomically.
+    """Write a story's processed tables to ``out_dir`` as ``<name>.csv`` and
+    ``<name>.parquet``, and ``datapackage.json`` describing them, each file atomically.
 
     Returns:
         The paths of the tables (:func:`table_paths`). Unchanged files are not rewritten.
 
     Raises:
-        FigureSheetError, ReferenceDataError: an input is invalid (nothing is written).
+        StoryError, FigureSheetError, ReferenceDataError: an input is invalid (nothing is written).
     """
-    commit(stage_tables(out_dir, sheet, reference))
-    return table_paths(out_dir)
+    staged, written = stage_tables(out_dir, story, sheet=sheet, reference=reference)
+    commit(staged)
+    return written
 
 
-def _load(name: str, sheet, reference) -> pd.DataFrame:
-    return BUILDERS[name](load_figures(sheet), reference)
+def _loader(name: str) -> Callable[..., pd.DataFrame]:
+    entry = TABLES[name]
 
+    def load(
+        story: str | Path | None = None, *, sheet: str | Path | None = None, reference: str | Path | None = None
+    ) -> pd.DataFrame:
+        return entry.build(story_inputs(story, sheet=sheet, reference=reference))
 
-def load_force_sizes(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``force_sizes`` table: the sheet's force-size figures, smallest first
-    (columns as :func:`newsfigures.core.figures.load_figures`).
-
-    Raises:
-        FigureSheetError: the sheet is invalid or has no force-size figures.
-    """
-    return _load("force_sizes", sheet, reference)
-
-
-def load_brics_shares(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``brics_shares`` table: the sheet's BRICS share figures, unit percent
-    (columns as :func:`newsfigures.core.figures.load_figures`).
-
-    Raises:
-        FigureSheetError: the sheet is invalid or has no BRICS share figures.
-    """
-    return _load("brics_shares", sheet, reference)
-
-
-def load_wdi_extract(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``wdi_extract`` table: the WDI reference extract, columns ``release,
-    iso3, country, indicator_code, method, source`` str, ``year`` int64, ``value`` float64
-    (see :func:`newsfigures.reference.shares.load_extract`). Source: World Bank, WDI (CC BY 4.0).
-
-    Raises:
-        ReferenceDataError: the extract is missing or invalid.
-    """
-    return _load("wdi_extract", sheet, reference)
-
-
-def load_brics_membership(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``brics_membership`` table: ``iso3, country, status, source`` str,
-    ``from, to`` datetime64[ns] (see :func:`newsfigures.reference.load_membership`).
-
-    Raises:
-        ReferenceDataError: the membership file is missing or invalid.
-    """
-    return _load("brics_membership", sheet, reference)
-
-
-def load_brics_group_shares(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``brics_group_shares`` table: ``group, group_label, members,
-    indicator_code, measure, release`` str, ``year`` int64, ``share_pct`` float64 (percent
-    of world), for BRICS-5, BRICS-9 and BRICS-9+SAU (see
-    :func:`newsfigures.reference.group_shares`). Source: World Bank, WDI (CC BY 4.0).
-
-    Raises:
-        ReferenceDataError: the reference data is missing or invalid.
-    """
-    return _load("brics_group_shares", sheet, reference)
-
-
-def load_brics_member_shares(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``brics_member_shares`` table: each member's value and share of world
-    for BRICS-9 plus Saudi Arabia (see :func:`newsfigures.reference.member_shares`).
-    Source: World Bank, WDI (CC BY 4.0).
-
-    Raises:
-        ReferenceDataError: the reference data is missing or invalid.
-    """
-    return _load("brics_member_shares", sheet, reference)
-
-
-def load_armed_forces(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``armed_forces`` table: ``iso3, country`` str, ``year`` int64,
-    ``personnel`` float64 (people), ``latest`` bool, for every area of the extract with
-    data (see :func:`newsfigures.reference.armed_forces`). Source: World Bank, WDI (IISS).
-
-    Raises:
-        ReferenceDataError: the reference data is missing or invalid.
-    """
-    return _load("armed_forces", sheet, reference)
-
-
-def load_fact_check(sheet: str | Path | None = None, reference: str | Path | None = None) -> pd.DataFrame:
-    """Return the ``fact_check`` table: each checkable figure recomputed under every
-    definition, columns as :data:`newsfigures.reference.factcheck.COLUMNS` (see
-    :func:`newsfigures.reference.factcheck.fact_check`). Sources: World Bank, WDI; the article.
-
-    Raises:
-        FigureSheetError: the sheet is invalid.
-        ReferenceDataError: the reference data is missing or invalid.
-    """
-    return _load("fact_check", sheet, reference)
+    load.__name__ = load.__qualname__ = f"load_{name}"
+    load.__doc__ = (
+        f"Return the ``{name}`` table ({entry.title}) of a story: {entry.description}\n\n"
+        "Args:\n    story: a story file or folder; default the example story (``data/story.toml``).\n"
+        "    sheet, reference: use these instead of the story's own.\n\n"
+        "Returns:\n    A DataFrame with the columns the data package describes "
+        f"(``newsfigures.report.catalog.TABLES[{name!r}]``).\n\n"
+        "Raises:\n    StoryError, FigureSheetError: the story, its sources or its sheet is invalid.\n"
+        "    ReferenceDataError: the reference data is missing or invalid.\n"
+    )
+    return load
 
 
 #: ``newsfigures.load_<name>`` for every table (``load_figures`` is the sheet loader itself).
 LOADERS: dict[str, Callable[..., pd.DataFrame]] = {
-    "figures": load_figures,
-    "force_sizes": load_force_sizes,
-    "brics_shares": load_brics_shares,
-    "wdi_extract": load_wdi_extract,
-    "brics_membership": load_brics_membership,
-    "brics_group_shares": load_brics_group_shares,
-    "brics_member_shares": load_brics_member_shares,
-    "armed_forces": load_armed_forces,
-    "fact_check": load_fact_check,
+    name: load_figures if name == "figures" else _loader(name) for name in TABLES
 }

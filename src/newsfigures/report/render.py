@@ -30,7 +30,7 @@ def combine(notebooks: list, report: dict):
     Args:
         notebooks: executed ``nbformat`` notebooks, in report order.
         report: title-block data for the template: ``kicker``, ``title``, ``notes`` (list
-            of str) and ``article`` (``outlet, title, published_text, url``); every
+            of str) and ``articles`` (one ``outlet, title, published_text, url`` each); every
             string is HTML-escaped by the template.
 
     Returns:
