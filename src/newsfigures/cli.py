@@ -1,7 +1,9 @@
 """Command line: ``python -m newsfigures COMMAND``.
 
 Commands:
-  build      execute the notebooks and render reports/report.html and report.pdf
+  new        make a story folder from an article: drafted sheet, sources, story file, notebooks
+  add        register another article in a story and append its drafted figures
+  build      execute a story's notebooks and render its report.html and report.pdf
   reference  rebuild data/reference/wdi_extract.csv from raw World Bank files
   extract    list the figures quoted in an article's text as a tidy table (CSV or JSON)
   check      reconcile a figure sheet with an article's text; exit 1 when they differ
@@ -27,6 +29,7 @@ def _build(args: argparse.Namespace) -> int:
         args.sheet,
         args.out,
         args.data_out,
+        story=args.story,
         reference=args.reference,
         article=args.article,
         notebooks_dir=args.notebooks,
@@ -35,6 +38,28 @@ def _build(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         force=args.force,
     )
+    return 0
+
+
+def _article(args: argparse.Namespace):
+    from newsfigures.report.scaffold import Article
+
+    return Article(args.article, args.source, args.outlet, args.title, args.published, args.url or "")
+
+
+def _new(args: argparse.Namespace) -> int:
+    from newsfigures.report.scaffold import describe, new_story
+
+    result = new_story(args.folder, _article(args))
+    print(describe(result), file=sys.stderr)
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from newsfigures.report.scaffold import add_article, describe
+
+    result = add_article(args.folder, _article(args))
+    print(describe(result), file=sys.stderr)
     return 0
 
 
@@ -71,8 +96,10 @@ def _extract(args: argparse.Namespace) -> int:
     from newsfigures.core.fileio import write_atomic
     from newsfigures.extract.rules import extract_figures
 
+    if args.story is not None and args.draft_sheet and args.source is not None and args.as_of is None:
+        args.as_of = _published(args.story, args.source)
     if args.draft_sheet and (args.source is None or args.as_of is None or args.format != "csv"):
-        args.parser.error("--draft-sheet needs --source KEY and --as-of YYYY-MM-DD, and writes CSV")
+        args.parser.error("--draft-sheet needs --source KEY and --as-of YYYY-MM-DD (or --story), and writes CSV")
     figures = extract_figures(_article_text(args.article))
     if args.draft_sheet:
         from newsfigures.extract.reconcile import draft_sheet
@@ -96,6 +123,25 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _published(story: Path, key: str) -> str:
+    """The publication date the story's sources file gives article ``key`` (YYYY-MM-DD).
+
+    Raises:
+        StoryError: the story or its sources file is invalid, or ``key`` is not registered.
+    """
+    from newsfigures.core.errors import StoryError
+    from newsfigures.core.sources import load_sources
+    from newsfigures.core.stories import load_story
+
+    sources = load_sources(load_story(story).sources)
+    match = sources[sources["key"] == key]
+    if match.empty:
+        raise StoryError(
+            f"{sources.attrs['path']}: no article with key {key!r} (registered: {', '.join(sources['key'])})"
+        )
+    return f"{match['published'].iloc[0]:%Y-%m-%d}"
+
+
 def _check(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -103,7 +149,12 @@ def _check(args: argparse.Namespace) -> int:
     from newsfigures.extract.reconcile import agree, compare_with_sheet, summary
     from newsfigures.extract.rules import extract_figures
 
-    sheet = load_figures(args.sheet)
+    if args.story is not None:
+        from newsfigures.core.stories import open_story
+
+        sheet = open_story(args.story, args.sheet).figures
+    else:
+        sheet = load_figures(args.sheet)
     comparison = compare_with_sheet(extract_figures(_article_text(args.article)), sheet)
     table = comparison[
         ["figure_id", "status", "surface", "char_start", "found_surface", "found_start", "sheet_figure", "found_figure"]
@@ -133,21 +184,50 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"newsfigures {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    for name, verb in (("new", "make a story folder from"), ("add", "register in a story another")):
+        n = commands.add_parser(
+            name,
+            help=f"{verb} an article: drafted figure sheet, sources row, sections",
+            description=(
+                "Make the story folder DIR (new or empty) from one article: figures.csv drafted by extraction "
+                "(source KEY, as_of the publication date), sources.csv with the article's citation and the "
+                "SHA-256 of its text, story.toml, and thin notebooks to edit (a figures section and one per kind "
+                "of figure the draft holds: counts, shares, money, estimates over time)."
+                if name == "new"
+                else "Register another article in the story DIR: its citation is appended to sources.csv and its "
+                "drafted figures to figures.csv (ids continue; nothing already there changes); sections the new "
+                "figures need are added. A key already registered is an error."
+            )
+            + " On any error nothing is written.",
+        )
+        n.add_argument("folder", type=Path, metavar="DIR", help="the story folder")
+        n.add_argument("--article", type=Path, required=True, metavar="FILE", help="the article's text (UTF-8)")
+        n.add_argument("--source", required=True, metavar="KEY", help="the article's key (sheet column 'source')")
+        n.add_argument("--outlet", required=True, metavar="NAME", help="who published it")
+        n.add_argument("--title", required=True, metavar="TEXT", help="its headline")
+        n.add_argument("--published", required=True, metavar="YYYY-MM-DD", help="its publication date")
+        n.add_argument("--url", metavar="URL", help="where it was published")
+        n.set_defaults(func=_new if name == "new" else _add)
+
     b = commands.add_parser(
         "build",
         help="execute the notebooks and render the HTML and PDF report",
-        description="Execute the notebooks (only those whose inputs changed) and render one HTML and one PDF report.",
+        description="Execute a story's notebooks (only those whose inputs changed) and render one HTML and one "
+        "PDF report. Without --story, the example story (data/story.toml).",
     )
-    b.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
-    b.add_argument("--out", type=Path, help="report folder (default: reports/)")
-    b.add_argument("--data-out", type=Path, help="folder for processed tables (default: data/processed/)")
-    b.add_argument("--reference", type=Path, help="reference data folder (default: data/reference/)")
+    b.add_argument("--story", type=Path, metavar="DIR", help="story folder or story file (default: data/story.toml)")
+    b.add_argument("--sheet", type=Path, help="figure sheet CSV (default: the story's figures.csv)")
+    b.add_argument("--out", type=Path, help="report folder (default: the story's reports/)")
+    b.add_argument("--data-out", type=Path, help="folder for processed tables (default: the story's processed/)")
+    b.add_argument("--reference", type=Path, help="reference data folder (default: the story's, if any)")
     b.add_argument(
         "--article",
         type=Path,
         help="article text, for the sections that read it (default: ../shared/seeds/article.txt if present)",
     )
-    b.add_argument("--notebooks", type=Path, help="folder of NN_*.ipynb report notebooks (default: notebooks/)")
+    b.add_argument(
+        "--notebooks", type=Path, help="build every NN_*.ipynb in this folder instead of the story's sections"
+    )
     b.add_argument("--jobs", "-j", type=_positive(int), help="notebooks to execute at once (default: one per core)")
     b.add_argument(
         "--timeout", type=_positive(float), default=900.0, help="whole-build time limit in seconds (default: 900)"
@@ -207,8 +287,12 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--source", metavar="KEY", help="with --draft-sheet: the article's key (sheet column 'source')")
     e.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="with --draft-sheet: the date the figures refer to (sheet column 'as_of')"
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="with --draft-sheet: the date the figures refer to (sheet column 'as_of'; "
+        "default with --story: the article's publication date in its sources file)",
     )
+    e.add_argument("--story", type=Path, metavar="DIR", help="with --draft-sheet: the story whose sources register KEY")
     e.set_defaults(func=_extract, parser=e)
 
     c = commands.add_parser(
@@ -219,7 +303,8 @@ def parser() -> argparse.ArgumentParser:
         "lacks. Exit status 0 when they agree, 1 when they differ.",
     )
     c.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
-    c.add_argument("--sheet", type=Path, help="figure sheet CSV (default: data/article/figures.csv)")
+    c.add_argument("--sheet", type=Path, help="figure sheet CSV (default: the story's, else data/article/figures.csv)")
+    c.add_argument("--story", type=Path, metavar="DIR", help="the story whose sheet to check (sources checked too)")
     c.set_defaults(func=_check)
     return top
 
