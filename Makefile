@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 help:
 	@echo "make report   build reports/report.html and reports/report.pdf"
 	@echo "make test     run the test suite"
-	@echo "make lab      open the notebooks in JupyterLab"
+	@echo "make lab      open the notebooks in JupyterLab (STORY=DIR: a story's)"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make lock     re-resolve requirements.in into requirements.txt"
 	@echo "make clean    remove build outputs and caches (keeps .venv)"
@@ -36,7 +36,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=$(if $(STORY),$(STORY)/notebooks,notebooks)
 
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -149,13 +149,20 @@ def _check(args: argparse.Namespace) -> int:
     from newsfigures.extract.reconcile import agree, compare_with_sheet, summary
     from newsfigures.extract.rules import extract_figures
 
+    text = _article_text(args.article)
     if args.story is not None:
+        from newsfigures.core.article import sha256_text
         from newsfigures.core.stories import open_story
 
-        sheet = open_story(args.story, args.sheet).figures
+        data = open_story(args.story, args.sheet)
+        sheet = data.figures
+        # A story holds several articles: compare the text with the rows read from it.
+        keys = data.sources.loc[data.sources["sha256"] == sha256_text(text), "key"]
+        if not keys.empty:
+            sheet = sheet[sheet["source"].isin(set(keys))].reset_index(drop=True)
     else:
         sheet = load_figures(args.sheet)
-    comparison = compare_with_sheet(extract_figures(_article_text(args.article)), sheet)
+    comparison = compare_with_sheet(extract_figures(text), sheet)
     table = comparison[
         ["figure_id", "status", "surface", "char_start", "found_surface", "found_start", "sheet_figure", "found_figure"]
     ]
@@ -304,7 +311,13 @@ def parser() -> argparse.ArgumentParser:
     )
     c.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
     c.add_argument("--sheet", type=Path, help="figure sheet CSV (default: the story's, else data/article/figures.csv)")
-    c.add_argument("--story", type=Path, metavar="DIR", help="the story whose sheet to check (sources checked too)")
+    c.add_argument(
+        "--story",
+        type=Path,
+        metavar="DIR",
+        help="the story whose sheet to check (its sources checked too); only the rows of the article whose "
+        "SHA-256 matches the text are compared",
+    )
     c.set_defaults(func=_check)
     return top
 

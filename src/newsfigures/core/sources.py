@@ -19,7 +19,7 @@ from newsfigures.core.errors import FigureSheetError, StoryError, where
 #: used by the docs and the data package.
 FIELDS: dict[str, tuple[str, str]] = {
     "key": ("The article's key, which the figure sheet's source column names (lower-case, digits, - or _)", "str"),
-    "outlet": ("Who published the article (NBC News, Reuters)", "str"),
+    "outlet": ("Who published the article (a newspaper, agency or broadcaster)", "str"),
     "title": ("The article's headline", "str"),
     "published": ("Publication date (YYYY-MM-DD)", "datetime64[ns]"),
     "url": ("Where the article was published; may be empty", "str"),
@@ -92,6 +92,12 @@ def validate_sources(frame: pd.DataFrame, path: str | Path = "<sources>") -> pd.
     frame = frame[[*COLUMNS, *[c for c in frame.columns if c not in FIELDS]]]
     if frame.empty:
         raise StoryError(f"{path}: registers no articles (no data rows)")
+    for i, cell in frame["published"].items():
+        # Only ISO dates: pandas would read 05/11/2024 as May or November, silently.
+        try:
+            date.fromisoformat(str(cell).strip())
+        except ValueError:
+            raise StoryError(f"{where(path, int(i) + 2, 'published')}: {cell!r} is not a date (YYYY-MM-DD)") from None
     try:
         valid = _schema().validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
