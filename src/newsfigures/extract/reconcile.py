@@ -175,7 +175,7 @@ def draft_sheet(found: pd.DataFrame, source: str, as_of: str) -> pd.DataFrame:
 
     Args:
         found: figures from :func:`newsfigures.extract.extract_figures`.
-        source: the article's key (``source`` column), as in ``data/article/article.json``.
+        source: the article's key (``source`` column), a key of the story's sources file.
         as_of: the date the figures refer to, ``YYYY-MM-DD`` (usually the publication date).
 
     Returns:
