@@ -82,6 +82,7 @@ def test_the_library_names_no_story():
         (lambda t: t.replace("nbc-2024-10-24,NBC", "NBC 2024,NBC"), "row 2, column 'key': 'NBC 2024' is not a key"),
         (lambda t: t.replace(",2024-10-24,", ",24/10/2024,"), "row 2, column 'published': '24/10/2024' is not a date"),
         (lambda t: t.replace("key,", "kee,", 1), "column 'key': missing column"),
+        (lambda t: t + t.splitlines()[1] + "\n", "row 3, column 'key': duplicate key 'nbc-2024-10-24'"),
     ],
 )
 def test_a_bad_sources_file_is_one_line(tmp_path, edit, words):

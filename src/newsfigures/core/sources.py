@@ -92,6 +92,11 @@ def validate_sources(frame: pd.DataFrame, path: str | Path = "<sources>") -> pd.
     frame = frame[[*COLUMNS, *[c for c in frame.columns if c not in FIELDS]]]
     if frame.empty:
         raise StoryError(f"{path}: registers no articles (no data rows)")
+    repeated = frame["key"].duplicated() & frame["key"].notna()
+    if repeated.any():
+        i = int(repeated.idxmax())
+        key = frame.at[i, "key"]
+        raise StoryError(f"{where(path, i + 2, 'key')}: duplicate key {key!r} (each article is registered once)")
     for i, cell in frame["published"].items():
         # Only ISO dates: pandas would read 05/11/2024 as May or November, silently.
         try:
