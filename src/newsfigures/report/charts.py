@@ -75,11 +75,13 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
 
 
 def default_source() -> str:
-    """Return the source line for charts of the flagship article's figures."""
-    from newsfigures.core.article import load_article_metadata
+    """Return the source line for charts of the example story's figures."""
+    # Bridge until issue-8-charts: the charts take their sources as arguments there.
+    from newsfigures.core import paths
+    from newsfigures.core.sources import load_sources, published_text
 
-    meta = load_article_metadata()
-    return f"Source: {meta.outlet}, {meta.published.day} {meta.published:%B %Y}; figures as quoted"
+    meta = load_sources(paths.SOURCES).iloc[0]
+    return f"Source: {meta.outlet}, {published_text(meta.published)}; figures as quoted"
 
 
 def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -376,10 +378,11 @@ def wdi_source(release: str | None = None, extra: str = "") -> str:
 
 
 def _article_credit() -> str:
-    from newsfigures.core.article import load_article_metadata
+    from newsfigures.core import paths
+    from newsfigures.core.sources import load_sources, published_text
 
-    meta = load_article_metadata()
-    return f"article figures: {meta.outlet}, {meta.published.day} {meta.published:%B %Y}"
+    meta = load_sources(paths.SOURCES).iloc[0]
+    return f"article figures: {meta.outlet}, {published_text(meta.published)}"
 
 
 #: Member colours: China and India stand out; the other founders in blues, the 2024
