@@ -269,3 +269,26 @@ def test_build_story_writes_its_own_tables(built):
     assert list(series["figure_id"]) == ["figure_01", "figure_02", "figure_04", "figure_05"]
     package = (folder / "processed" / "datapackage.json").read_text(encoding="utf-8")
     assert "Eastern Front Monitor" in package and "NBC" not in package and "World Bank" not in package
+
+
+def test_a_story_with_checks_gets_a_fact_check(story, tmp_path):
+    import newsfigures
+    from newsfigures.report.catalog import table_names
+    from newsfigures.report.processed import story_inputs
+
+    folder, _ = story
+    copy = tmp_path / "checked"
+    shutil.copytree(folder, copy)
+    assert "fact_check" not in table_names(story_inputs(copy))
+    (copy / "checks.csv").write_text("figure_id,indicator_code,groups\nfigure_06,SP.POP.TOTL,PRK;KOR\n")
+    with open(copy / "story.toml", "r+", encoding="utf-8") as handle:
+        text = handle.read()
+        handle.seek(0)
+        handle.write(f'checks = "checks.csv"\nreference = "{paths.REFERENCE_DIR}"\n' + text)
+    assert {"fact_check", "wdi_extract"} <= set(table_names(story_inputs(copy)))
+    check = newsfigures.load_fact_check(copy)
+    assert set(check["figure_id"]) == {"figure_06"} and check["closest"].sum() == 1
+    # Data published after the Kyiv article's date is not available at publication.
+    assert not check.loc[check["release"] == "2026-07-01", "available_at_publication"].any()
+    assert main(["add", str(copy), *SECOND[:3], "third-2025-01-01", *SECOND[4:-1], "2025-01-01"]) == 0
+    assert [s.notebook for s in load_story(copy).sections][-1] == "06_factcheck.ipynb"

@@ -251,3 +251,32 @@ def show_extraction(article: str | Path | None, figures: pd.DataFrame) -> None:
 def source_line(figures: pd.DataFrame, sources: pd.DataFrame) -> str:  # TEMPORARY until issue-8-charts lands
     parts = [f"{r.outlet}, {published_text(r.published)}" for r in cited(figures, sources).itertuples(index=False)]
     return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "; figures as quoted"
+
+
+def show_fact_check(data, reference: str | Path | None = None) -> None:
+    """Display the fact-check of a story's checkable figures: the findings in words and
+    the closest definitions; a note when the story configures no checks.
+
+    Args:
+        data: a :class:`newsfigures.core.stories.StoryData` (:func:`newsfigures.core.stories.open_story`).
+        reference: the reference folder; default the story's (else the project's).
+
+    Raises:
+        ReferenceDataError: the reference data or the checks file is missing or invalid.
+    """
+    from newsfigures.reference.factcheck import fact_check, findings, summary_table
+
+    story = data.story
+    if story.checks is None:
+        show_text(
+            "This story checks no figures against reference data: name a checks file (checks = ...) "
+            "and a reference folder in story.toml to recompute its shares and totals."
+        )
+        return
+    reference = reference if reference is not None else story.reference
+    check = fact_check(data.figures, reference, checks=story.checks, sources=data.sources)
+    if check.empty:
+        show_text("None of the figures the checks file names is in the sheet with a value to check.")
+        return
+    show_list(findings(check, reference))
+    show_table(summary_table(check), caption="Closest definitions of the figures checked")

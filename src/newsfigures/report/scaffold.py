@@ -26,7 +26,7 @@ from newsfigures.core.stories import STORY_FILE, load_story, toml_string
 
 TEMPLATES = Path(__file__).resolve().parent / "story_templates"
 #: Section kinds in report order, each a template ``story_templates/<kind>.ipynb``.
-KINDS = ("figures", "counts", "shares", "money", "estimates")
+KINDS = ("figures", "counts", "shares", "money", "estimates", "factcheck")
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _draft(text: str, article: Article) -> pd.DataFrame:
     return draft_sheet(extract_figures(text), article.key, article.published)
 
 
-def _kinds(figures: pd.DataFrame, n_sources: int) -> list[str]:
+def _kinds(figures: pd.DataFrame, n_sources: int, checks: bool = False) -> list[str]:
     from newsfigures.core.figures import counts, estimate_series, money, shares
 
     present = {
@@ -100,6 +100,8 @@ def _kinds(figures: pd.DataFrame, n_sources: int) -> list[str]:
         "money": not money(figures).empty,
         # A second article is the usual reason for a series, even before its rows share a measure.
         "estimates": n_sources > 1 or not estimate_series(figures).empty,
+        # Only a story whose story file names a checks file has figures to fact-check.
+        "factcheck": checks,
     }
     return [k for k in KINDS if present[k]]
 
@@ -231,7 +233,7 @@ def add_article(folder: str | Path, article: Article) -> Scaffolded:
     have = {s.notebook.split("_", 1)[-1].removesuffix(".ipynb") for s in story.sections}
     number = max((int(s.notebook[:2]) for s in story.sections if s.notebook[:2].isdigit()), default=0)
     added = []
-    for kind in _kinds(merged, len(sources) + 1):
+    for kind in _kinds(merged, len(sources) + 1, story.checks is not None):
         if kind not in have:
             number += 1
             added.append((f"{number:02d}_{kind}.ipynb", kind))
