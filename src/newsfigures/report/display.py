@@ -248,7 +248,13 @@ def show_extraction(article: str | Path | None, figures: pd.DataFrame) -> None:
     show_table(comparison_table(comparison), caption="Figures read from the text, beside the sheet")
 
 
-def source_line(figures: pd.DataFrame, sources: pd.DataFrame) -> str:  # TEMPORARY until issue-8-charts lands
+def source_line(figures: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """Return ``Source: Outlet, 24 October 2024; figures as quoted`` naming the outlets of
+    the articles ``figures`` cite (``Sources: A, date; B, date; ...`` for several).
+
+    Until the charts make their own source lines from the sources (branch issue-8-charts),
+    the notebooks pass this line to the charts.
+    """
     parts = [f"{r.outlet}, {published_text(r.published)}" for r in cited(figures, sources).itertuples(index=False)]
     return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "; figures as quoted"
 
