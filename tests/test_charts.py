@@ -546,3 +546,11 @@ def test_long_labels_are_wrapped_not_cut_off(figures, sources):
     _assert_inside("counts", counts_chart(force_sizes(long), sources))
     _assert_inside("shares", shares_chart(brics_shares(long), sources))
     _assert_inside("armed forces", armed_forces_chart(armed_forces_comparison(long), source=WDI_LINE))
+
+
+def test_red_is_kept_for_the_article_figures():
+    """The style sheet's colour cycle, used for reference data, has no red."""
+    with matplotlib.style.context(STYLE):
+        cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    assert not any(_same(colour, ACCENT) for colour in cycle)
+    assert all(to_rgb(c)[0] < 0.9 or to_rgb(c)[1] > 0.5 for c in cycle)  # nothing near pure red

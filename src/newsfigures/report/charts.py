@@ -1164,8 +1164,6 @@ def _spread(labels: list[tuple], gap: float) -> list[tuple]:
     return [(y, *item[1:]) for y, item in zip(ys, placed)]
 
 
-#: Group line colours, dark to light so that they part in greyscale; never red.
-_GROUP_COLOURS = ["#12355b", "#3f8fd0", "#d49a1a", "#6b6b6b", "#9fc7a8"]
 _PANEL_IN = 2.35
 
 
@@ -1209,7 +1207,9 @@ def group_share_lines_chart(
     indicators = list(dict.fromkeys(shares["indicator_code"]))
     groups = list(dict.fromkeys(shares["group"]))
     releases = sorted(shares["release"].dropna().unique(), reverse=True)
-    colours = {g: _GROUP_COLOURS[i % len(_GROUP_COLOURS)] for i, g in enumerate(groups)}
+    # The style sheet's cycle: dark to light, so the lines part in greyscale, and never red.
+    cycle = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = {g: cycle[i % len(cycle)] for i, g in enumerate(groups)}
     # Each panel ends at the newest release's last year that every group has.
     trimmed, ends_at = [], {}
     for indicator in indicators:
