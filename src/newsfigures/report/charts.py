@@ -99,7 +99,7 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
 
 def curly(text: str) -> str:
     """Return ``text`` with straight apostrophes and quotes made typographic
-    (``North Korea's`` -> ``North Korea’s``, ``"x"`` -> ``“x”``)."""
+    (``the group's`` -> ``the group’s``, ``"x"`` -> ``“x”``)."""
     text = re.sub(r"(?<=\w)'|'(?=\d0s\b)", "\u2019", text)
     text = re.sub(r"'(?=\w)", "\u2018", text).replace("'", "\u2019")
     text = re.sub(r'(^|(?<=[\s(\[\u2014]))"', "\u201c", text)
@@ -142,7 +142,7 @@ def _articles(figures: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 
 def outlet_credit(figures: pd.DataFrame, sources: pd.DataFrame) -> str:
     """Return the outlets and dates of the articles ``figures`` cite, e.g.
-    ``NBC News, 24 October 2024`` or ``A, 1 May 2025; B, 3 May 2025`` (oldest first; one
+    ``Harbour Post, 14 November 2024`` or ``A, 1 May 2025; B, 3 May 2025`` (oldest first; one
     outlet's several articles as ``A, 1 May 2025 and 3 May 2025``).
 
     Args:
@@ -1003,8 +1003,8 @@ def member_breakdown_chart(
         source: the source line, printed as given (e.g. built with :func:`wdi_source`).
         release, year: which release and year; default the newest release and its latest
             year with every indicator (:func:`newsfigures.reference.latest_complete_year`).
-        groups: names of the groups ending with each cohort, e.g. ``{1: "BRICS-5", 2:
-            "BRICS-9"}``; default ``first members`` and ``all members``.
+        groups: names of the groups ending with each cohort, e.g. ``{1: "G-5", 2:
+            "G-9"}``; default ``first members`` and ``all members``.
         title: the chart title; default a generic one.
 
     Returns:
