@@ -494,6 +494,19 @@ def _every_chart(figures, sources, reference_inputs) -> dict[str, Figure]:
         "counts": counts_chart(force_sizes(figures), sources),
         "shares": shares_chart(brics_shares(figures), sources),
         "series": series_chart(four_estimates(), STORY_SOURCES),
+        "series on two dates": series_chart(
+            four_estimates().assign(as_of=pd.to_datetime(["2024-11-04", "2024-11-04", "2024-12-02", "2024-12-02"])),
+            STORY_SOURCES,
+        ),
+        "counts, every mark": counts_chart(
+            _rows(
+                value=[500, 800, 3_000, 20_000, 12_000, NAN],
+                lower=[500, NAN, 3_000, NAN, NAN, 10_000],
+                upper=[500, NAN, NAN, 20_000, 12_000, 15_000],
+                qualifier=["exact", "approximate", "at_least", "at_most", "nearly", "range"],
+            ),
+            STORY_SOURCES,
+        ),
         "money": money_chart(_rows(value=[1.5e9, 2e8], unit=["USD", "EUR"]), STORY_SOURCES),
         "breakdown": member_breakdown_chart(r["breakdown"], r["marks"], source=WDI_LINE),
         "share lines": group_share_lines_chart(r["shares"], r["marks"], r["check"], source=WDI_LINE),
@@ -508,6 +521,21 @@ def test_no_chart_text_is_cut_off_and_every_quote_is_curly(figures, sources, ref
         straight = [t for t in _texts(fig).splitlines() if "'" in t or '"' in t]
         assert not straight, f"{name}: straight quotes in {straight}"
         assert "'" not in alt_text(fig), name
+
+
+def test_series_labels_do_not_overlap():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for dates in (["2024-11-04", "2024-11-13", "2024-11-13", "2024-12-02"], ["2024-11-04"] * 2 + ["2024-12-02"] * 2):
+        fig = series_chart(four_estimates().assign(as_of=pd.to_datetime(dates)), STORY_SOURCES)
+        with matplotlib.style.context(STYLE):
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)
+            boxes = [a.get_window_extent(renderer) for a in fig.axes[0].texts if a.get_text()]
+        assert len(boxes) == 4
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not a.overlaps(b), dates
 
 
 def _assert_inside(name: str, fig: Figure, rows: bool = True) -> None:

@@ -263,6 +263,15 @@ def _footer(source: str, note: str = "") -> list[str]:
     return [_t(line) for line in lines]
 
 
+def _marks_of(frame: pd.DataFrame) -> list[str]:
+    """The qualifiers' marks of the rows, in row order, each once (the legend's entries)."""
+    return list(dict.fromkeys(QUALIFIERS[q].mark for q in frame["qualifier"]))
+
+
+def _rows_for(entries: int, ncol: int = 3) -> int:
+    return max(1, math.ceil(entries / ncol))
+
+
 def _bottom_in(source: str, note: str, legend_rows: int = 1) -> float:
     return 0.35 + 0.24 * legend_rows + _LINE_IN * len(_footer(source, note)) + 0.25
 
@@ -525,6 +534,7 @@ def counts_chart(
         f"Number of {'people' if people else 'people or things'}, log scale, as quoted",
         source,
         note=note,
+        legend_rows=_rows_for(len(_marks_of(counts))),
     )
     marks, described = _quoted_panel(ax, counts, sources, "")
     _legend(fig, [_mark_handle(m) for m in marks], source, note)
@@ -578,7 +588,7 @@ def money_chart(
         size = pd.Series([_size(r) for r in rows.itertuples(index=False)], index=rows.index)
         panels.append(rows.loc[size.sort_values(kind="stable").index])
     source = source_line(money, sources)
-    bottom_in = _bottom_in(source, note)
+    bottom_in = _bottom_in(source, note, _rows_for(len(_marks_of(money))))
     gap_in = 0.75
     plot_in = sum(_ROW_IN * len(p) for p in panels) + gap_in * (len(panels) - 1)
     height = _TOP_IN + plot_in + bottom_in
@@ -748,6 +758,20 @@ def estimate_series(figures: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["_k", "_o"])
 
 
+def _extent(r, arrow: float, top: float) -> tuple[float, float]:
+    """The lowest and highest y an estimate's mark covers on the series chart."""
+    mark = QUALIFIERS[r.qualifier].mark
+    if mark == "span":
+        return r.lower, r.upper
+    if mark == "floor":
+        return r.lower, r.lower + arrow
+    if mark == "ceiling":
+        return r.upper - arrow, r.upper
+    if mark == "just_under":
+        return r.upper - top * 0.04, r.upper
+    return r.value, r.value
+
+
 def _who(r, outlet: str | None) -> str:
     if isinstance(r.attribution, str) and r.attribution:
         return r.attribution
@@ -817,8 +841,9 @@ def series_chart(
         source,
         note=note,
         left=0.1,
+        legend_rows=_rows_for(len(_marks_of(chosen))),
     )
-    fig.subplots_adjust(right=0.97)
+    fig.subplots_adjust(right=0.93)
 
     numbers = [x for r in rows for x in (r.value, r.lower, r.upper) if pd.notna(x)]
     top = max(numbers) * 1.18
@@ -840,8 +865,8 @@ def series_chart(
         # Of estimates side by side, the left ones are labelled on their left.
         sides.append(count[d] > 1 and i < (count[d] - 1) / 2)
     ax.set_xlim(mdates.date2num(first) - span * 0.12, mdates.date2num(last) + span * 0.12)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
     one_year = first.year == last.year
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6 if one_year else 5))
     ax.xaxis.set_major_formatter(
         FuncFormatter(
             lambda x, _p: (lambda d: f"{d.day} {d:%b}" + ("" if one_year else f" {d:%Y}"))(mdates.num2date(x))
@@ -852,10 +877,16 @@ def series_chart(
 
     arrow = top * 0.1
     dashed = dict(arrowstyle="-|>", color=ACCENT, lw=1.8, linestyle=(0, (3, 2)), shrinkA=0, shrinkB=0)
-    marks, described, boxes = [], [], []
-    axis_w = 8 * 0.87
+    marks, described = [], []
+    axis_w = 8 * 0.83
     axis_h = 4.2 * _ROW_IN
     x0, x1 = ax.get_xlim()
+    # Labels keep clear of every mark and of the labels placed before them.
+    boxes = []
+    for x, r in zip(xs, rows):
+        low, high = _extent(r, arrow, top)
+        fx = (x - x0) / (x1 - x0)
+        boxes.append((fx - 0.0125, low / top - 0.02, fx + 0.0125, high / top + 0.02))
     for x, r, outlet, d, on_left in zip(xs, rows, outlets, dates, sides):
         mark = QUALIFIERS[r.qualifier].mark
         if mark not in marks:
@@ -888,6 +919,8 @@ def series_chart(
         width = max(len(who), len(label)) * 0.075 / axis_w
         height = 0.4 / axis_h
         right = fx < 0.62 and not on_left
+        if not right and fx - 0.02 - width < 0:
+            right = True
         bx = fx + 0.02 if right else fx - 0.02 - width
         centre = ((low + high) / 2) / top
         for step in range(40):
