@@ -317,24 +317,34 @@ def money(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def estimate_series(figures: pd.DataFrame) -> pd.DataFrame:
-    """Return the figures that form estimates over time: rows sharing a ``measure`` with
-    at least one other row that differs from it in ``as_of`` or ``source``.
+    """Return the rows that form series: several rows sharing a ``measure`` (compared
+    without case or surrounding spaces) that differ in ``as_of`` or ``source``.
 
     Returns:
-        Those rows, same columns plus ``series`` (str, the shared measure), ordered by
-        the series' first appearance in the sheet, then ``as_of``, then sheet order;
-        empty (same columns) when no measure has two such estimates.
+        Those rows, same columns plus ``series`` (str, the measure as first written), in
+        order of each series' first row, then ``as_of``, index 0..n-1; empty (same
+        columns) when no measure has several estimates.
+
+    Raises:
+        ValueError: a column of ``measure, as_of, source`` is missing.
     """
-    key = figures["measure"]
-    distinct = figures.groupby(key, sort=False)[["as_of", "source"]].transform("nunique")
-    keep = (key.map(key.value_counts()) > 1) & ((distinct["as_of"] > 1) | (distinct["source"] > 1))
-    view = figures[keep].assign(series=key[keep].astype("str"))
-    first = {m: i for i, m in enumerate(dict.fromkeys(view["series"]))}
-    view = view.assign(_order=view["series"].map(first), _row=range(len(view)))
-    view = view.sort_values(["_order", "as_of", "_row"], kind="stable").drop(columns=["_order", "_row"])
-    view = view.reset_index(drop=True)
-    view.attrs = dict(figures.attrs)
-    return view
+    for column in ("measure", "as_of", "source"):
+        if column not in figures.columns:
+            raise ValueError(f"estimate_series: dataframe lacks column {column}")
+    key = figures["measure"].astype(str).str.strip().str.casefold()
+    name = figures["measure"].groupby(key, sort=False).transform("first")
+    distinct = (
+        figures.assign(_k=key)
+        .groupby("_k", sort=False)[["as_of", "source"]]
+        .apply(lambda g: len(g.drop_duplicates()) > 1)
+    )
+    keep = key.map(distinct).fillna(False).astype(bool) if len(figures) else key.astype(bool)
+    out = figures[keep].assign(series=name[keep].astype("str"), _k=key[keep])
+    first = {k: i for i, k in enumerate(dict.fromkeys(out["_k"]))}
+    out = out.assign(_o=out["_k"].map(first)).sort_values(["_o", "as_of"], kind="stable")
+    out = out.drop(columns=["_k", "_o"]).reset_index(drop=True)
+    out.attrs = dict(figures.attrs)
+    return out
 
 
 def format_number(x: float, unit: str = "") -> str:

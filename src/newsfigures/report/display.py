@@ -144,14 +144,7 @@ def _show_view(view: pd.DataFrame, sources: pd.DataFrame, chart: str, absent: st
     if view.empty:
         show_text(absent)
         return
-    draw = getattr(charts, chart, None)
-    if draw is not None:
-        show_chart(draw(view, sources, **options))
-    elif chart == "counts_chart":  # TEMPORARY until issue-8-charts lands
-        title = options.get("title") or "Counts quoted in the articles"
-        show_chart(charts.force_sizes_chart(view, title=title, source=source_line(view, sources)))
-    else:
-        show_table(provenance_table(view, sources), caption=options.get("title") or "Figures quoted")
+    show_chart(getattr(charts, chart)(view, sources, **options))
 
 
 def show_counts(figures: pd.DataFrame, sources: pd.DataFrame, *, title: str | None = None) -> None:
@@ -191,8 +184,7 @@ def show_series(figures: pd.DataFrame, sources: pd.DataFrame) -> None:
         )
         return
     for measure in dict.fromkeys(series["series"]):
-        if hasattr(charts, "series_chart"):  # TEMPORARY check until issue-8-charts lands
-            show_chart(charts.series_chart(figures, sources, measure=measure))
+        show_chart(charts.series_chart(figures, sources, measure=measure))
         rows = series[series["series"] == measure]
         show_table(provenance_table(rows, sources), caption=f"Estimates of: {measure}")
 
@@ -246,17 +238,6 @@ def show_extraction(article: str | Path | None, figures: pd.DataFrame) -> None:
     comparison = compare_with_sheet(extract_figures(read_article(article)), figures)
     show_text(summary(comparison))
     show_table(comparison_table(comparison), caption="Figures read from the text, beside the sheet")
-
-
-def source_line(figures: pd.DataFrame, sources: pd.DataFrame) -> str:
-    """Return ``Source: Outlet, 24 October 2024; figures as quoted`` naming the outlets of
-    the articles ``figures`` cite (``Sources: A, date; B, date; ...`` for several).
-
-    Until the charts make their own source lines from the sources (branch issue-8-charts),
-    the notebooks pass this line to the charts.
-    """
-    parts = [f"{r.outlet}, {published_text(r.published)}" for r in cited(figures, sources).itertuples(index=False)]
-    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "; figures as quoted"
 
 
 def show_fact_check(data, reference: str | Path | None = None) -> None:
