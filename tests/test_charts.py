@@ -452,6 +452,10 @@ def test_share_lines_chart_has_a_panel_per_measure_and_the_article_lines(referen
     ):
         assert words in text, words
     assert "not drawn: BRICS-5 2025 (GDP at market exchange rates)" in text
+    # The legend lists the groups in the order their lines end, top to bottom.
+    legend = [t.get_text() for t in fig.legends[0].get_texts()][:3]
+    assert [label.split(" ")[0] for label in legend] == ["BRICS-9", "BRICS-9", "BRICS-5"]
+    assert "Saudi Arabia" in legend[0]
     assert "BRICS-9+SAU 2024, 37.51%" in alt_text(fig)
 
 

@@ -1302,9 +1302,13 @@ def group_share_lines_chart(
     axes[-1].set_xlim(years[0] - 0.5, years[-1] + 0.5)
     axes[-1].xaxis.set_major_locator(FixedLocator(years))
     axes[-1].xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{int(x)}" if int(x) % 2 == 1 else ""))
+    # The legend lists the groups top to bottom as their lines end in the first panel.
+    first = shares[(shares["indicator_code"] == indicators[0]) & (shares["release"] == releases[0])]
+    last = first[first["year"] <= ends_at[indicators[0]]].sort_values("year").groupby("group")["share_pct"].last()
+    in_order = sorted(groups, key=lambda g: -last.get(g, -math.inf))
     handles = [
         Line2D([], [], color=colours[g], lw=2, label=_t(shares.loc[shares["group"] == g, "group_label"].iloc[0]))
-        for g in groups
+        for g in in_order
     ]
     for i, release in enumerate(releases):
         handles.append(
