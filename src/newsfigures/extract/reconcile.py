@@ -123,9 +123,10 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
         found_attribution, sheet_unit, found_unit`` str, missing when none; ``differs``
         str: what the sheet and the text disagree on among ``attribution``, ``unit`` and
         ``kind`` (the sheet's implied by its unit, :func:`unit_kind`), e.g. ``unit: people ->
-        count; kind: count -> measure`` (missing when they agree). Surface, offsets, value, bounds and qualifier decide ``ok``, ``moved``,
-        ``changed`` or ``missing``; a figure that stands as recorded but differs in attribution,
-        unit or kind is ``differs`` (a moved one stays ``moved``, with ``differs`` filled).
+        count; kind: count -> measure`` (missing when they agree). Surface, offsets, value,
+        bounds and qualifier decide ``ok``, ``moved``, ``changed`` or ``missing``; a figure
+        that stands as recorded but differs in attribution, unit or kind is ``differs``
+        (a moved one stays ``moved``, with ``differs`` filled).
     """
     free = set(found.index)
     rows = []
