@@ -18,12 +18,13 @@ Time and memory grow linearly with the text.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from fractions import Fraction
 
 import pandas as pd
 
-from newsfigures.core.qualifiers import phrases_after, phrases_before, point_bounds
+from newsfigures.core.qualifiers import INCLUSIVE, OR_EQUAL, phrases_after, phrases_before, point_bounds
 
 # --- Vocabularies ----------------------------------------------------------------------
 
@@ -35,7 +36,20 @@ _SMALL = {
     )
 }
 _TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "dozen": 12,
+    "dozens": 12,
+    # Indian numbering: "13 lakh" is 1,300,000, "2 crore" 20,000,000, "three lakh crore" 3 x 10^12
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "crore": 10**7,
+    "crores": 10**7,
+}
 # Abbreviated scales written after a number: "3.5bn", "1.5m", "$20k".
 _SCALE_ABBREVIATIONS = {
     "k": 10**3,
@@ -47,6 +61,9 @@ _SCALE_ABBREVIATIONS = {
     "bln": 10**9,
     "tn": 10**12,
     "trn": 10**12,
+    "tln": 10**12,
+    "mil": 10**6,
+    "mm": 10**6,  # only as printed in capitals ("US$ 1MM"); "4.5mm" is millimetres
 }
 # Denominators of fractions in words: "two-thirds", "a quarter of".
 _DENOMINATORS = {
@@ -68,6 +85,15 @@ _DENOMINATORS = {
     "ninths": 9,
     "tenth": 10,
     "tenths": 10,
+    "fourth": 4,
+    "fourths": 4,
+}
+# Fractions printed as one character: "½", "¾".
+_VULGAR = {
+    c: Fraction(n, d)
+    for c, n, d in zip(
+        "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞", [1, 1, 2, 1, 3, 1, 2, 3, 4, 1, 5, 1, 3, 5, 7], [2, 3, 3, 4, 4, 5, 5, 5, 5, 6, 6, 8, 8, 8, 8]
+    )
 }
 
 #: Qualifier phrases printed before a number, and the sheet qualifier each means.
@@ -92,6 +118,10 @@ _CURRENCY_SYMBOLS = {
     "A$": "AUD",
     "C$": "CAD",
     "HK$": "HKD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "R$": "BRL",
+    "Mex$": "MXN",
     "$": "USD",
     "£": "GBP",
     "€": "EUR",
@@ -100,8 +130,39 @@ _CURRENCY_SYMBOLS = {
     "₽": "RUB",
     "₩": "KRW",
     "₴": "UAH",
+    "₺": "TRY",
+    "₪": "ILS",
+    "₦": "NGN",
+    "₱": "PHP",
+    "₫": "VND",
+    "₡": "CRC",
+    "₾": "GEL",
+    "₭": "LAK",
+    "₿": "BTC",
 }
-_CURRENCY_CODES = ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "KRW", "UAH", "CHF", "CAD", "AUD"]
+# Letters printed before "$" that name the dollar: "US$", "C $", "hk $", "usd$"; any case.
+_DOLLAR_PREFIXES = {
+    "us": "USD",
+    "u.s.": "USD",
+    "u.s": "USD",
+    "usd": "USD",
+    "c": "CAD",
+    "ca": "CAD",
+    "cad": "CAD",
+    "a": "AUD",
+    "au": "AUD",
+    "aud": "AUD",
+    "hk": "HKD",
+    "nz": "NZD",
+    "nzd": "NZD",
+    "s": "SGD",
+    "mex": "MXN",
+    "mxn": "MXN",
+}
+_CURRENCY_CODES = (
+    "USD EUR GBP JPY CNY RMB INR RUB KRW UAH CHF CAD AUD NZD HKD SGD SEK NOK DKK PLN CZK HUF TRY ZAR BRL MXN "
+    "ARS ILS SAR AED QAR NGN KES EGP PKR BDT IDR MYR THB VND PHP TWD BTC"
+).split()
 _CURRENCY_WORDS = {
     "dollars": "USD",
     "dollar": "USD",
@@ -117,8 +178,57 @@ _CURRENCY_WORDS = {
     "rouble": "RUB",
     "hryvnias": "UAH",
     "hryvnia": "UAH",
+    "us dollars": "USD",
+    "us dollar": "USD",
+    "u.s. dollars": "USD",
+    "american dollars": "USD",
+    "australian dollars": "AUD",
+    "australian dollar": "AUD",
+    "canadian dollars": "CAD",
+    "canadian dollar": "CAD",
+    "hong kong dollars": "HKD",
+    "new zealand dollars": "NZD",
+    "singapore dollars": "SGD",
+    "swiss francs": "CHF",
+    "swiss franc": "CHF",
+    "francs": "FRF",
+    "franc": "FRF",
+    "pesetas": "ESP",
+    "finnish markka": "FIM",
+    "markka": "FIM",
+    "marks": "DEM",
+    "dutch guilders": "NLG",
+    "guilders": "NLG",
+    "lira": "TRY",
+    "turkish lira": "TRY",
+    "chinese yuan": "CNY",
+    "renminbi": "CNY",
+    "rupee": "INR",
+    "indian rupees": "INR",
+    "pesos": "MXN",
+    "mexican pesos": "MXN",
+    "reais": "BRL",
+    "rand": "ZAR",
+    "shekels": "ILS",
+    "won": "KRW",
+    "naira": "NGN",
+    "bitcoins": "BTC",
+    "bitcoin": "BTC",
+    "satoshis": "satoshi",
+    # minor units keep the number as printed: "50 cents" is 50 cents, "250p" 250 pence
+    "cents": "cents",
+    "cent": "cents",
+    "pence": "pence",
+    "penny": "pence",
+    "pennies": "pence",
     **{c: c for c in _CURRENCY_CODES},
+    "rmb": "CNY",
+    "RMB": "CNY",
 }
+# ISO codes also printed in lower case after a number ("10 rmb", "20 usd"); others are words ("cad", "all").
+_LOWER_CODES = "usd eur gbp rmb jpy cny inr chf nzd hkd sgd btc mxn".split()
+# Words in a sentence that make "pounds" money rather than weight.
+_WEIGHT_WORDS = re.compile(r"(?:weigh\w*|heav\w+|ounces|lbs?|kg|kilos?|stone)|pounds\s+of", re.IGNORECASE)
 _MEASURE_UNITS = {
     **dict.fromkeys(["km", "kilometers", "kilometres", "kilometer", "kilometre"], "km"),
     **dict.fromkeys(["miles", "mile"], "miles"),
@@ -136,8 +246,39 @@ _MEASURE_UNITS = {
     **dict.fromkeys(["gallons", "gallon"], "gallons"),
     **dict.fromkeys(["megawatts", "MW"], "MW"),
     **dict.fromkeys(["gigawatts", "GW"], "GW"),
+    **dict.fromkeys(["kilowatts", "kW"], "kW"),
+    **dict.fromkeys(["kWh", "kilowatt hours", "kilowatt-hours"], "kWh"),
+    **dict.fromkeys(["MWh", "megawatt hours"], "MWh"),
+    **dict.fromkeys(["GWh", "gigawatt hours"], "GWh"),
+    **dict.fromkeys(["TWh", "terawatt hours"], "TWh"),
+    **dict.fromkeys(["square metres", "square meters", "sq m", "m2"], "m2"),
+    **dict.fromkeys(["square feet", "sq ft"], "sq_ft"),
+    **dict.fromkeys(["cubic metres", "cubic meters"], "m3"),
+    **dict.fromkeys(["centimetres", "centimeters", "centimetre", "centimeter", "cm"], "cm"),
+    **dict.fromkeys(["millimetres", "millimeters", "millimetre", "millimeter", "mm"], "mm"),
+    **dict.fromkeys(["inches", "inch"], "inches"),
+    **dict.fromkeys(["yards", "yard"], "yards"),
+    **dict.fromkeys(["grams", "gram", "g"], "g"),
+    **dict.fromkeys(["milligrams", "milligram", "mg"], "mg"),
+    **dict.fromkeys(["micrograms", "mcg"], "ug"),
+    **dict.fromkeys(["ounces", "ounce", "oz"], "oz"),
+    **dict.fromkeys(["millilitres", "milliliters", "ml"], "ml"),
+    **dict.fromkeys(["mph", "miles per hour"], "mph"),
+    **dict.fromkeys(["km/h", "kph", "kmh", "kilometres per hour", "kilometers per hour"], "km/h"),
+    **dict.fromkeys(["knots"], "knots"),
+    **dict.fromkeys(["GB", "gigabytes"], "GB"),
+    **dict.fromkeys(["MB", "megabytes"], "MB"),
+    **dict.fromkeys(["TB", "terabytes"], "TB"),
+    **dict.fromkeys(["Mbps"], "Mbps"),
+    **dict.fromkeys(["Gbps"], "Gbps"),
+    **dict.fromkeys(["calories", "kcal"], "kcal"),
+    **dict.fromkeys(["bpd", "barrels a day", "barrels per day"], "barrels_per_day"),
 }
-_UNIT_ABBREVIATIONS = ["km2", "km", "kg", "MW", "GW"]  # may be written without a space: "300km"
+# May be written without a space: "300km", "20mg", "70mph", "4.5mm", "250GB".
+_UNIT_ABBREVIATIONS = [
+    "km2", "km/h", "km", "kg", "MW", "GW", "kW", "kWh", "MWh", "GWh", "TWh", "m2", "cm", "mm", "mg", "mcg", "ml",
+    "mph", "kph", "kmh", "GB", "MB", "TB", "Mbps", "Gbps", "kcal", "bpd", "oz", "lbs", "lb", "sq ft", "sq m",
+]  # fmt: skip
 _TEMPERATURE_UNITS = {
     "C": "celsius",
     "F": "fahrenheit",
@@ -287,7 +428,9 @@ _IDENTIFIER_WORDS = (
     "Stage Grade Game Week Day Year Vol Volume Figure Table Episode Season Part Step Lot Model "
     "Type Mark Mk Rank Seat District Ward Zone Sector Exit Junction Unit Block Building Squadron "
     "Brigade Division Regiment Battalion Corps Protocol Directive Clause Paragraph Item Number "
-    "Proposition Prop Bill Act Rule page pages paragraph clause number"
+    "Proposition Prop Bill Act Rule page pages paragraph clause number Nasdaq FTSE DAX Nikkei CAC Stoxx Russell "
+    "iOS Android macOS iPhone iPad Galaxy Pixel PlayStation Xbox Switch Formula Radio Ligue Serie Euro Fortune "
+    "Version version Vision Agenda Pro COP Covid S&P"
 ).split()
 _MONTHS = (
     "January February March April May June July August September October November December "
@@ -312,51 +455,90 @@ def _unnamed(pattern: str) -> str:
 
 
 _SCALE_WORD = _words(_SCALES, capitalised=False)
-_SMALL_WORD = rf"(?:{_words(_TENS)}(?:[\s-]{_words(list(_SMALL)[1:10], False)})?|{_words(list(_SMALL)[1:])})\b"
-_NUMBER = (
-    # "half a million", "a quarter of a million", "a quarter-million"
-    rf"[Hh]alf\s+an?\s+{_SCALE_WORD}\b"
-    rf"|(?:[Aa]|[Oo]ne)[\s-]quarter(?:\s+of\s+an?\s+|[\s-]){_SCALE_WORD}\b"
-    # "a million", "one hundred", "a dozen"; not the "a" of "a million-strong army"
-    rf"|(?:[Aa]n?|[Oo]ne)\s+{_SCALE_WORD}\b(?![-\u2011]strong)"
-    # digits with thousands separators and decimals; not inside "F-16", "1.2.3", "3:1"
-    r"|(?<![\w.,:/])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-    # number words: "twenty-five", "three hundred and fifty"
-    rf"|{_SMALL_WORD}(?:[\s-]+hundred\b(?:\s+(?:and\s+)?{_SMALL_WORD})?)?"
+_BIG_SCALE = _words([w for w in _SCALES if w not in ("hundred", "dozen", "dozens")], capitalised=False)
+_UNIT_WORD = _words(list(_SMALL)[1:10])
+_TENS_WORD = _words(_TENS)
+# A number below 100 in words: "seven", "nineteen", "forty-two", "fifty - two", "fifty two"
+_BELOW_100 = rf"(?:{_TENS_WORD}(?:(?:\s*-\s*|\s+){_words(list(_SMALL)[1:10], False)}\b)?|{_words(list(_SMALL))})\b"
+_SMALL_WORD = _BELOW_100
+# Below 1,000: "two hundred and forty", "a hundred and five", "twenty-two hundred"
+_GROUP = rf"(?:(?:{_BELOW_100}|[Aa]n?)[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+# Spoken decimals: "two point five", "two hundred point zero three"
+_POINT = rf"\s+point(?:\s+(?:{_words(list(_SMALL)[:10], False)})\b)+|\s+point\s+{_BELOW_100}"
+# Digits: thousands set off by commas or by (no-break, narrow no-break, thin) spaces, Indian
+# grouping ("12,34,567"), decimals; not inside "F-16", "1.2.3", "3:1".
+_DIGITS = (
+    r"(?<![\w.,:/])(?<![A-Za-z]-)(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
+    r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?![\d,.]\d|\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
+    r"|(?<![\w.,])\.\d+|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
 )
+_NUMBER = (
+    # "half a million", "a quarter of a million", "a quarter-million", "three quarters of a billion"
+    rf"(?:[Hh]alf|(?:(?:[Aa]|[Oo]ne)[\s-])?[Qq]uarter|{_UNIT_WORD}[\s-](?:quarters|thirds))"
+    rf"(?:\s+of\s+an?\s+|\s+an?\s+|[\s-]){_BIG_SCALE}\b"
+    # "a million", "one hundred"; not the "a" of "a million-strong army"
+    rf"|[Aa]n?\s+{_SCALE_WORD}\b(?![-\u2011]strong)(?:\s+and\s+{_BELOW_100})?"
+    # "3/4", "2 1/2" (a date "9/11" is skipped before this is tried)
+    r"|(?<![\w.,:/])(?:\d{1,3}\s+)?\d{1,2}/\d{1,2}(?![\d/])"
+    rf"|(?:{_DIGITS})(?:\s+hundred\b(?:\s+and\s+\d{{1,2}}(?![\d,.]))?)?"
+    # number words: "twenty-five", "three hundred and fifty", "two point five"
+    rf"|{_GROUP}(?:{_POINT})?"
+)
+# A number's sign: "-4", "\u22123.2%", "minus 5", "negative ten"
+_SIGN = r"(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.])|(?:[Mm]inus|[Nn]egative)\s+)"
+# "and a half" after a number or its scale: "one and a half", "3 million and a half"
+_AND_FRACTION = r"\s+and\s+(?:an?|one)\s+(?:half|quarter|third|fourth|fifth)\b"
 _SCALE = (
-    rf"(?:\s+{_SCALE_WORD}\b){{1,2}}"
-    r"|\s?(?:bn|bln|mn|mln|tn|trn)\b|(?<=\d)(?:m|k|b)\b"
+    rf"(?:(?:\s+|[-\u2011](?!{_SCALE_WORD}[-\u2011]strong)){_SCALE_WORD}\b){{1,2}}"
+    # "one million two hundred thousand", "two thousand and two hundred", "4 thousand 3 hundred and 21"
+    rf"(?:\s+(?:{_GROUP}|\d{{1,3}})\s+{_BIG_SCALE}\b|\s+(?:{_GROUP}|\d{{1,3}})\s+hundred\b(?:\s+and\s+(?:{_BELOW_100}|\d{{1,2}}))?)*"
+    rf"(?:,?\s+and\s+{_GROUP}(?![\s-]*(?:{_SCALE_WORD}|point)\b))?"
+    r"|\s?(?:bn|bln|mn|mln|tn|trn|tln)\b|(?<=\d)(?:m|k|b|M|K|B|MM|mil)\b|\s(?:k|K)\b(?!\s*\d)"
+)
+_PERCENT = r"\s?%|\s?(?:percentage|basis)\s+points?\b|\s?(?:percents?|per\s?cent|pct|bps|pp)\b|\s?percentage\b(?!\s+of)"
+_CURRENCY_AFTER = (
+    rf"[\s-]{_words(_CURRENCY_WORDS, False)}\b|\s?(?:{'|'.join(_CURRENCY_CODES)}|M(?:USD|EUR|GBP|AUD|CHF))\b"
+    rf"|\s(?:{'|'.join(_LOWER_CODES)})\b|(?<=\d)p\b|\s?[$€£¥₹₽₩₴₺₪₦₱₫₡₾₭₿](?!\d)"
 )
 _SUFFIX = (
-    r"\s?%|\s?(?:percentage|basis)\s+points?\b|\s?(?:percent|per\s?cent|pct|bps|pp)\b"
+    rf"{_PERCENT}"
     r"|[-\u2011]strong\b"
     # with a space: after a scale word ("a million strong army") or ending the phrase
     # ("is 3,000 strong."), so that "two strong candidates" stays two candidates
     r"|(?:(?<=hundred)|(?<=thousand)|(?<=million))\s+strong\b|\s+strong\b(?!\s+(?!(?:and|or|but)\b)[A-Za-z])"
     r"|[\s-](?:year|month|week|day)s?[\s-]olds?\b"
     r"|\s?\u00b0\s?[CF]\b|(?<=\d)[CF]\b|\s+degrees(?:\s+(?:[Cc]elsius|[Ff]ahrenheit))?\b"
-    rf"|\s{_words(_CURRENCY_WORDS, False)}\b"
-    rf"|[\s-]?{_words(_UNIT_ABBREVIATIONS, False)}\b"
+    rf"|{_CURRENCY_AFTER}"
+    rf"|[\s-]?{_words(_UNIT_ABBREVIATIONS, False)}(?![\w/])"
     rf"|[\s-]{_words([u for u in _MEASURE_UNITS if u not in _UNIT_ABBREVIATIONS and len(u) > 2], False)}\b"
     rf"|[\s-]{_words(_TIME_UNITS, False)}\b"
 )
-_CURRENCY = rf"{_words(_CURRENCY_SYMBOLS, False)}|{_words(_CURRENCY_CODES, False)}\s"
+_DOLLAR = rf"(?i:{'|'.join(re.escape(p) for p in sorted(_DOLLAR_PREFIXES, key=len, reverse=True))})\s?\$"
+_CURRENCY = (
+    rf"{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{'|'.join(_CURRENCY_CODES)}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
+    rf"|(?:{'|'.join(_LOWER_CODES)})\s"
+)
 #: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
 _QUANTITY = re.compile(
-    rf"(?:(?P<currency>{_CURRENCY})\s?)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})?(?P<suffix>{_SUFFIX})?"
+    rf"(?:(?P<currency>{_CURRENCY})\s?)?(?P<sign>{_SIGN})?(?P<number>{_NUMBER})(?P<and1>{_AND_FRACTION})?"
+    rf"(?P<scale>{_SCALE})?(?P<and2>{_AND_FRACTION})?(?P<suffix>{_SUFFIX})?"
+    # "3 dollars 50 cents", "thirteen dollars and forty-five cents"
+    rf"(?P<cents>(?<=dollars)\s+(?:and\s+)?(?:\d{{1,2}}|{_BELOW_100})\s+cents?\b)?"
 )
 _Q = _unnamed(_QUANTITY.pattern)
+_DEN_SINGULAR = _words([d for d in _DENOMINATORS if not d.endswith("s") and d != "halves"], False)
+_DEN_PLURAL = _words([d for d in _DENOMINATORS if d.endswith("s")], False)
 _FRACTION = (
-    rf"(?:(?:{_words(list(_SMALL)[2:10])})[\s-](?:{_words([d for d in _DENOMINATORS if d.endswith('s')], False)})"
-    rf"|(?:[Aa]n?|[Oo]ne)[\s-](?:{_words([d for d in _DENOMINATORS if not d.endswith('s')], False)})(?=\s+of\b)"
-    r"|[Hh]alf(?=\s+(?:of|the|its|their|his|her|our|all|these|those)\b))\b"
+    rf"(?:(?:{_words(list(_SMALL)[2:10])})(?:\s*-\s*|\s+)(?:{_DEN_PLURAL})"
+    # "a quarter of", "one-eighth", "a half" at a clause's end, "cut by a quarter."
+    rf"|(?:[Aa]n?|[Oo]ne)(?:\s*-\s*|\s+)(?:{_DEN_SINGULAR})(?=\s+of\b|\s*[.,;:!?)]|\s*$|\s+(?:and|or|but)\b)"
+    r"|[Hh]alf(?=\s+(?:of|the|its|their|his|her|our|all|these|those|people)\b|\s*[.,;:!?)]|\s*$))\b"
     rf"(?!(?:\s+of)?\s+an?\s+{_SCALE_WORD}\b|[\s-]{_SCALE_WORD}\b)"
 )
-# Proportions: "one in five", "4 in 10" (not "5 in 10 minutes").
+# Proportions: "one in five", "4 in 10", "three out of 40", "eight times out of ten" (not "5 in 10 minutes").
 _PROPORTION = (
-    rf"(?:{_SMALL_WORD}|\d{{1,3}})\s+in\s+(?:{_SMALL_WORD}|\d{{1,3}}(?![\d,]))"
-    rf"(?![\s-]*(?:%|per|{_words(_TIME_UNITS, False)}\b|{_words(_MEASURE_UNITS, False)}\b))"
+    rf"(?:{_GROUP}|\d{{1,3}})(?:\s+times)?\s+(?:in|out\s+of)\s+(?:{_GROUP}|\d{{1,3}}(?:,\d{{3}})?(?![\d,]))"
+    rf"(?![\s-]*(?:%|per|{_words(_TIME_UNITS, False)}\b|{_words(_MEASURE_UNITS, False)}\b|{_SCALE_WORD}\b))"
 )
 _VAGUE = (
     r"(?:[Tt]ens|[Hh]undreds)\s+of\s+(?:thousands|millions|billions)\b"
@@ -369,7 +551,12 @@ _NOT_FIGURES = (
     # dates: "Oct. 24, 2024", "24 October", "October 2024", "2024-10-24", "10/24/2024", "9/11"
     rf"{_MONTH}\s+{_YEAR}\b|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?"
-    r"|\d{4}-\d\d-\d\d\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+    r"|\d{4}-\d\d-\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
+    # "9/11", "24/7", but not a plain fraction ("3/4", "1/2", "7/10")
+    r"|(?!(?:1/[2-58]|2/[35]|3/[458]|4/5|[1357]/8|[1379]/10)(?!\d))\d{1,2}/\d{1,2}\b"
+    # photo-caption counters ("Image 3 of 12", a line ending "3 of 12") and ranks ("top ten")
+    rf"|(?:Image|Photo|Picture|Slide|Photograph|Video)s?\s+\d+\s+of\s+\d+|\d{{1,3}}\s+of\s+\d{{1,3}}(?=[ \t]*(?:\n|$))"
+    rf"|[Tt]op[\s-]+(?:\d+|{_BELOW_100})\b(?!\s*(?:%|per\s?cent|percent))"
     # year spans and decades: "2022-23", "2014-2016", "the 1990s", "the '90s"
     rf"|{_YEAR}\s*[-\u2013/]\s*(?:{_YEAR}|\d\d)\b|\d{{0,2}}\d0s\b|['\u2019]\d0s\b"
     # clock times: "3 p.m.", "10:30", "9am", "1400 GMT"
@@ -382,21 +569,35 @@ _NOT_FIGURES = (
     # identifiers: "Article 5", "No. 10", "Boeing 737"
     rf"|(?:{_words(_IDENTIFIER_WORDS, False)}\.?|No\.|no\.)\s*\d[\d.,:/-]*\w*"
 )
-_RANGE_SEP = r"\s*[-\u2013\u2014]\s*|\s+to\s+"
-_POSTFIX = r"\s+or\s+(?:more|so)\b|[-\u2011]plus\b|\+"
+_RANGE_SEP = r"\s*[-\u2013\u2014~]\s*|\s+(?:to|through|thru)\s+"
+_POSTFIX = "|".join(
+    r"\+" if p == "+" else r"[-\u2011\s]plus\b" if p == "plus" else rf"\s+{_words([p], False)}\b"
+    for p in sorted(_POSTFIX_QUALIFIERS, key=len, reverse=True)
+)
+_OR_EQUAL = rf"\s+{_words(OR_EQUAL, False)}\b"
+_QUALIFIER = rf"{_words(QUALIFIER_PHRASES)}(?:(?<=[<>=~\u2248\u2264\u2265.])\s*|\s+)"
+# "above the 10,000 mark", "around the 80% mark"
+_THE_MARK = r"(?:the\s+(?=\S+\s+(?:mark|level|threshold|barrier)\b))?"
+# Two comparatives joined into one range: "more than 100 and less than 300", "at most 100 and at least 20"
+_JOINED = rf"{_QUALIFIER}{_Q}(?:,?\s+(?:and|but)\s+|,\s+){_QUALIFIER}{_Q}"
 
 #: Every figure (and every look-alike that is not one), found in one scan.
 _SCAN = re.compile(
-    r"(?<![\w\-\u2011])(?:"
+    r"(?<![\w\-\u2011=<>])(?:"
     rf"(?P<skip>{_NOT_FIGURES})"
+    rf"|(?P<joined>{_JOINED})"
     rf"|(?P<range>(?P<range_word>[Bb]etween|[Ff]rom)\s+{_Q}(?:\s+(?:and|to)\s+|\s*[-\u2013]\s*){_Q})"
     rf"|(?P<vague>{_VAGUE})"
     r"|(?P<strong>(?:[Hh]undred|[Tt]housand|[Mm]illion)[-\u2011]strong)\b"
-    rf"|(?:(?P<qualifier>{_words(QUALIFIER_PHRASES)})\s+)?"
-    rf"(?P<figure>(?P<fraction>{_FRACTION})|(?P<proportion>{_PROPORTION})|{_Q}(?:(?:{_RANGE_SEP}){_Q})?)(?P<postfix>{_POSTFIX})?"
+    rf"|(?:(?P<qualifier>{_QUALIFIER}){_THE_MARK})?"
+    rf"(?P<figure>(?P<fraction>{_FRACTION})|(?P<proportion>{_PROPORTION})|{_Q}(?:(?:{_RANGE_SEP}){_Q})?)"
+    rf"(?P<postfix>{_POSTFIX})?(?P<or_equal>{_OR_EQUAL})?"
     r")"
 )
 
+_JOINED_PART = re.compile(
+    rf"(?P<qualifier>{_words(QUALIFIER_PHRASES)})(?:(?<=[<>=~\u2248\u2264\u2265.])\s*|\s+){_QUANTITY.pattern}"
+)
 _NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ans|ese|is)\b")  # "Ukrainians", "Chinese", "Israelis"
 _PERSON = rf"{_words(_PERSON_NOUNS)}\b|{_NATIONALITY.pattern}"
 # Earlier in the sentence, a person or a group of people makes a bare number a count of people.
@@ -501,39 +702,98 @@ _COLUMNS = {
 # --- Reading one match -------------------------------------------------------------------
 
 
+_TOKEN = re.compile(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[A-Za-z]+")
+_DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
+
+
 def _number_value(text: str) -> Fraction:
-    """The value of a number phrase: "3,000", "1.2 million", "two hundred and fifty", "half a million"."""
-    total, group = Fraction(0), None
-    for token in re.findall(r"[\d.,]*\d|[A-Za-z]+", text.lower()):
-        if token[0].isdigit():
-            group = Fraction(token.replace(",", ""))
+    """The value of a number phrase: "3,000", "12 000", "1.2 million", "two hundred and fifty",
+    "half a million", "one and a half", "2 1/2", "½", "two point five", "three lakh crore"."""
+    text = re.sub(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{2,3}(?!/))", "", text.lower())
+    integer, _, decimals = re.split(r"\b(point)\b", text, maxsplit=1) if " point " in text else (text, "", "")
+    total, group, last_scale, after_scale = Fraction(0), None, 1, False
+    tokens = _TOKEN.findall(integer)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (
+            token == "and"
+            and i + 2 < len(tokens)
+            and tokens[i + 1] in ("a", "an", "one")
+            and tokens[i + 2] in _DENOMINATORS
+        ):
+            part = Fraction(1, _DENOMINATORS[tokens[i + 2]])
+            if group is None and total:
+                total += part * last_scale  # "3 million and a half"
+            else:
+                group = (group or 0) + part
+            i += 3
+            continue
+        if token[0].isdigit() or token[0] == ".":
+            group = (group or 0) + (Fraction(*map(int, token.split("/"))) if "/" in token else Fraction(token))
+        elif token in _VULGAR:
+            group = (group or 0) + _VULGAR[token]
         elif token in _SMALL or token in _TENS:
             group = (group or 0) + _SMALL.get(token, _TENS.get(token, 0))
         elif token in ("a", "an", "one") and group is None:
             group = Fraction(1)
-        elif token == "half":
-            group = Fraction(1, 2)
-        elif token == "quarter":
-            group = (group or 1) * Fraction(1, 4)
-        elif token in ("hundred", "dozen"):
+        elif token in _DENOMINATORS:
+            group = (1 if group is None else group) / _DENOMINATORS[token]
+        elif token in ("hundred", "dozen", "dozens"):
             group = (1 if group is None else group) * _SCALES[token]
         elif token in _SCALES or token in _SCALE_ABBREVIATIONS:
-            total += (1 if group is None else group) * _SCALES.get(token, _SCALE_ABBREVIATIONS.get(token, 1))
-            group = None
-    return total + (group or 0)
+            scale = _SCALES.get(token, _SCALE_ABBREVIATIONS.get(token, 1))
+            if group is None and after_scale and last_scale < scale:
+                total *= scale  # "lakh crore", "thousand billion"
+            else:
+                total += (1 if group is None else group) * scale
+            group, last_scale = None, scale
+            after_scale = True
+            i += 1
+            continue
+        after_scale = False
+        i += 1
+    value = total + (group or 0)
+    if decimals:
+        words = re.findall(r"[a-z]+", decimals)
+        if all(w in _DIGIT_WORDS for w in words):
+            digits = "".join(_DIGIT_WORDS[w] for w in words)
+        else:
+            digits = str(int(_number_value(decimals)))  # "point seventy-one"
+        value += Fraction(f"0.{digits}")
+    return value
 
 
 def _quantity(match: re.Match) -> dict:
     """Read one :data:`_QUANTITY` match into value, unit, kind and what was printed."""
     number, scale = match["number"], (match["scale"] or "").strip()
+    if scale in ("M", "B", "K", "MM"):
+        scale = {"M": "m", "B": "b", "K": "k", "MM": "mn"}[scale]
     # "-year-old" -> "year old", " per  cent" -> "per cent", "\u00b0C" -> "C"
     suffix = re.sub(r"[\s\-\u2011]+", " ", (match["suffix"] or "").replace("\u00b0", "")).strip()
     unit, kind = _SUFFIX_UNITS.get(suffix) or _SUFFIX_UNITS.get(suffix.lower()) or (None, None)
+    if suffix in _CURRENCY_SYMBOLS:
+        unit, kind = _CURRENCY_SYMBOLS[suffix], "currency"
+    elif suffix == "p":
+        unit, kind = "pence", "currency"
+    elif suffix.startswith("M") and suffix[1:] in _CURRENCY_CODES:
+        unit, kind, scale = suffix[1:], "currency", "mn"  # "30 MUSD": millions of dollars
+    value = _number_value(f"{number} {match['and1'] or ''} {scale} {match['and2'] or ''}")
     if match["currency"]:
         code = match["currency"].strip()
-        unit, kind = _CURRENCY_SYMBOLS.get(code, code), "currency"
+        if code.endswith("$") and code != "$":
+            unit = _DOLLAR_PREFIXES.get(code[:-1].strip().lower()) or _CURRENCY_SYMBOLS.get(code, "USD")
+        elif code.startswith("M") and code[1:] in _CURRENCY_CODES:
+            unit, value = code[1:], value * 10**6
+        else:
+            unit = _CURRENCY_SYMBOLS.get(code) or _CURRENCY_WORDS.get(code) or _CURRENCY_WORDS.get(code.upper(), code)
+        kind = "currency"
+    if match["cents"]:
+        value += _number_value(match["cents"].replace("cents", "").replace("cent", "").replace("and", "")) / 100
+    if match["sign"]:
+        value = -value
     return {
-        "value": _number_value(f"{number} {scale}"),
+        "value": value,
         "digits": number,
         "scale": scale,
         "currency": match["currency"],
@@ -643,21 +903,21 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     if m["strong"]:
         value = float(_SCALES[m["strong"].split("-")[0].split("\u2011")[0].lower()])
         return [_figure(m.start(), m.end(), value, nan, nan, "approximate", unit="people", kind="count")]
+    if m["joined"]:
+        return _read_joined(text, m)
     if m["fraction"]:
-        words = re.split(r"[\s-]+", m["fraction"].lower())
-        value = (
-            float(Fraction(1, 2))
-            if words == ["half"]
-            else float(Fraction(_number_value(words[0]), _DENOMINATORS[words[-1]]))
-        )
+        value = float(_number_value(m["fraction"]))
         qualifier, start = _qualifier(m)
         return [_figure(start, m.end(), *point_bounds(qualifier, value), qualifier, unit="fraction", kind="fraction")]
 
     if m["proportion"]:
-        part, whole = (_number_value(side) for side in re.split(r"\s+in\s+", m["proportion"]))
-        if not 0 < part < whole:
+        sides = re.split(r"(?:\s+times)?\s+(?:in|out\s+of)\s+", m["proportion"])
+        part, whole = (_number_value(side) for side in sides)
+        if not 0 < part <= whole:
             return []
         qualifier, start = _qualifier(m)
+        if m["postfix"]:
+            qualifier = _POSTFIX_QUALIFIERS[" ".join(m["postfix"].lower().lstrip("-\u2011").split())]
         return [
             _figure(
                 start,
@@ -674,11 +934,13 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     quantities = [(offset + q.start(), offset + q.end(), _quantity(q)) for q in _QUANTITY.finditer(body)]
     if not quantities:
         return []
+    years = [_is_year(q, text, m.end()) for _, _, q in quantities]
+    if all(years):
+        return []
     for q_start, _q_end, q in quantities:
         if (
-            _is_year(q, text, m.end())
+            (len(quantities) == 1 and _is_year(q, text, m.end()))
             or _word_number_is_reference(text, q_start, q)
-            or (q["scale"] in ("k", "b") and not q["currency"])
             or q["kind"] == "age"
         ):
             return []
@@ -703,6 +965,8 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     qualifier, start = _qualifier(m)
     if m["postfix"]:
         qualifier = _POSTFIX_QUALIFIERS[" ".join(m["postfix"].lower().lstrip("-\u2011").split())]
+    elif m["or_equal"]:
+        qualifier = INCLUSIVE.get(qualifier, qualifier)
     elif qualifier == "exact" and q["suffix"] == "strong" and (q["scale"] or q["value"] % 1000 == 0):
         qualifier = "approximate"  # a round "-strong" force is a size in round numbers
     end, unit = m.end(), None
@@ -711,6 +975,33 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
         # "the 1,000-page report" counts pages as "1,000 pages" does; "a 12-member panel" counts people
         end, unit = compound.end(), "people" if _is_person_noun(compound["noun"]) else "count"
     return [_figure(start, end, *point_bounds(qualifier, float(q["value"])), qualifier, q, unit=unit)]
+
+
+def _read_joined(text: str, m: re.Match) -> list[dict]:
+    """Two comparatives joined: "more than 100 and less than 300" is one range from 100 to 300.
+
+    One must give a lower bound and the other an upper bound, the lower below the upper;
+    otherwise ("more than 40 and less than 10") each is a figure of its own."""
+    body, offset = m["joined"], m.start("joined")
+    parts = []
+    for q in _JOINED_PART.finditer(body):
+        quantity = _quantity(q)
+        qualifier = QUALIFIER_PHRASES[" ".join(q["qualifier"].lower().split())]
+        parts.append((offset + q.start(), offset + q.end(), quantity, qualifier))
+    if len(parts) != 2:
+        return []
+    bounds = {}
+    for _, _, quantity, qualifier in parts:
+        value, lower, upper = point_bounds(qualifier, float(quantity["value"]))
+        bounds.setdefault("lower" if not math.isnan(lower) and math.isnan(upper) else "upper", value)
+    (s1, e1, q1, k1), (s2, e2, q2, k2) = parts
+    _share_units(q1, q2)
+    if len(bounds) == 2 and bounds["lower"] < bounds["upper"]:
+        return [_figure(m.start(), m.end(), math.nan, bounds["lower"], bounds["upper"], "range", q2)]
+    return [
+        _figure(s1, e1, *point_bounds(k1, float(q1["value"])), k1, q1),
+        _figure(s2, e2, *point_bounds(k2, float(q2["value"])), k2, q2),
+    ]
 
 
 def _read_tally(m: re.Match, first: dict, second: dict, quantities: list) -> list[dict]:
