@@ -340,7 +340,7 @@ _OBJECT_VERBS = (
 # Verbs that often follow a count with its noun left out ("some 40,000 took part").
 _VERBS_AFTER = "took take takes went go left came come remain remained stayed live lived say said".split()
 # Words after which a number word is a reference, not a figure: "the two leaders".
-_DETERMINERS = "the these those its their his her our your my whose all both every last next first other".split()
+_DETERMINERS = "the these those its their his her our your my whose both every last next first other".split()
 # Verbs before "from X to Y" that make it a change between two figures, not a range.
 _CHANGE_VERBS = (
     "rose risen rise rises rising fell fallen fall falls falling increased increase increases "
@@ -469,13 +469,13 @@ _POINT = rf"\s+point(?:\s+(?:{_words(list(_SMALL)[:10], False)})\b)+|\s+point\s+
 # grouping ("12,34,567"), decimals; not inside "F-16", "1.2.3", "3:1".
 _DIGITS = (
     r"(?<![\w.,:/])(?<![A-Za-z]-)(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
-    r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?![\d,.]\d|\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
+    r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d|,\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
     r"|(?<![\w.,])\.\d+|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
 )
 _NUMBER = (
     # "half a million", "a quarter of a million", "a quarter-million", "three quarters of a billion"
     rf"(?:[Hh]alf|(?:(?:[Aa]|[Oo]ne)[\s-])?[Qq]uarter|{_UNIT_WORD}[\s-](?:quarters|thirds))"
-    rf"(?:\s+of\s+an?\s+|\s+an?\s+|[\s-]){_BIG_SCALE}\b"
+    rf"(?:\s+of\s+an?\s+|\s+an?\s+|[\s-])(?:{_BIG_SCALE}|dozen)\b"
     # "a million", "one hundred"; not the "a" of "a million-strong army"
     rf"|[Aa]n?\s+{_SCALE_WORD}\b(?![-\u2011]strong)(?:\s+and\s+{_BELOW_100})?"
     # "3/4", "2 1/2" (a date "9/11" is skipped before this is tried)
@@ -495,9 +495,13 @@ _SCALE = (
     rf"(?:,?\s+and\s+{_GROUP}(?![\s-]*(?:{_SCALE_WORD}|point)\b))?"
     r"|\s?(?:bn|bln|mn|mln|tn|trn|tln)\b|(?<=\d)(?:m|k|b|M|K|B|MM|mil)\b|\s(?:k|K)\b(?!\s*\d)"
 )
-_PERCENT = r"\s?%|\s?(?:percentage|basis)\s+points?\b|\s?(?:percents?|per\s?cent|pct|bps|pp)\b|\s?percentage\b(?!\s+of)"
+_PERCENT = (
+    r"\s?%(?![0-9A-Fa-f]{2})|\s?(?:percentage|basis)\s+points?\b|\s?(?:percents?|per\s?cent|pct|bps|pp)\b"
+    r"|\s?percentage\b(?!\s+of)"
+)
 _CURRENCY_AFTER = (
-    rf"[\s-]{_words(_CURRENCY_WORDS, False)}\b|\s?(?:{'|'.join(_CURRENCY_CODES)}|M(?:USD|EUR|GBP|AUD|CHF))\b"
+    rf"[\s-]{_words(_CURRENCY_WORDS, False)}\b"
+    rf"|\s?(?:{'|'.join(_CURRENCY_CODES)}|M(?:USD|EUR|GBP|AUD|CHF))\b(?:\s+(?:thousand|million|billion|trillion)\b)?"
     rf"|\s(?:{'|'.join(_LOWER_CODES)})\b|(?<=\d)p\b|\s?[$€£¥₹₽₩₴₺₪₦₱₫₡₾₭₿](?!\d)"
 )
 _SUFFIX = (
@@ -523,7 +527,7 @@ _QUANTITY = re.compile(
     rf"(?:(?P<currency>{_CURRENCY})\s?)?(?P<sign>{_SIGN})?(?P<number>{_NUMBER})(?P<and1>{_AND_FRACTION})?"
     rf"(?P<scale>{_SCALE})?(?P<and2>{_AND_FRACTION})?(?P<suffix>{_SUFFIX})?"
     # "3 dollars 50 cents", "thirteen dollars and forty-five cents"
-    rf"(?P<cents>(?<=dollars)\s+(?:and\s+)?(?:\d{{1,2}}|{_BELOW_100})\s+cents?\b)?"
+    rf"(?P<cents>(?:(?<=dollars)|(?<=[Uu][Ss][Dd]))\s+(?:and\s+)?(?:\d{{1,2}}|{_BELOW_100})(?:\s+cents?\b|(?=\s*[.,;!?]|\s*$|\s+more\b)))?"
 )
 _Q = _unnamed(_QUANTITY.pattern)
 _DEN_SINGULAR = _words([d for d in _DENOMINATORS if not d.endswith("s") and d != "halves"], False)
@@ -772,7 +776,10 @@ def _quantity(match: re.Match) -> dict:
     # "-year-old" -> "year old", " per  cent" -> "per cent", "\u00b0C" -> "C"
     suffix = re.sub(r"[\s\-\u2011]+", " ", (match["suffix"] or "").replace("\u00b0", "")).strip()
     unit, kind = _SUFFIX_UNITS.get(suffix) or _SUFFIX_UNITS.get(suffix.lower()) or (None, None)
-    if suffix in _CURRENCY_SYMBOLS:
+    words = suffix.split()
+    if len(words) == 2 and words[0] in _CURRENCY_CODES and words[1] in _SCALES:
+        unit, kind, scale = words[0], "currency", words[1]  # "75 USD million"
+    elif suffix in _CURRENCY_SYMBOLS:
         unit, kind = _CURRENCY_SYMBOLS[suffix], "currency"
     elif suffix == "p":
         unit, kind = "pence", "currency"
@@ -789,7 +796,7 @@ def _quantity(match: re.Match) -> dict:
             unit = _CURRENCY_SYMBOLS.get(code) or _CURRENCY_WORDS.get(code) or _CURRENCY_WORDS.get(code.upper(), code)
         kind = "currency"
     if match["cents"]:
-        value += _number_value(match["cents"].replace("cents", "").replace("cent", "").replace("and", "")) / 100
+        value += _number_value(re.sub(r"cents?|and", "", match["cents"])) / 100
     if match["sign"]:
         value = -value
     return {
@@ -833,7 +840,7 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _word_number_is_reference(text: str, start: int, q: dict) -> bool:
     """Number words that name rather than count: bare "one", "the two leaders", "Group of Seven"."""
     digits = q["digits"]
-    if not digits[0].isalpha() or q["scale"] or q["value"] >= 100:
+    if not digits[0].isalpha() or q["scale"] or q["kind"] == "currency" or q["value"] >= 100:
         return False
     if q["value"] == 1:
         return True
@@ -913,7 +920,19 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     if m["proportion"]:
         sides = re.split(r"(?:\s+times)?\s+(?:in|out\s+of)\s+", m["proportion"])
         part, whole = (_number_value(side) for side in sides)
-        if not 0 < part <= whole:
+        if part > whole:
+            # "12 in six boxes", "8 in 5": two counts, not a proportion
+            start = m.start("proportion")
+            return [
+                _figure(start, start + len(sides[0]), *point_bounds("exact", float(part)), "exact"),
+                _figure(
+                    m.end("proportion") - len(sides[1]),
+                    m.end("proportion"),
+                    *point_bounds("exact", float(whole)),
+                    "exact",
+                ),
+            ]
+        if not part > 0:
             return []
         qualifier, start = _qualifier(m)
         if m["postfix"]:
