@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import gc
 import math
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -37,10 +40,13 @@ from pathlib import Path
 import pandas as pd
 
 from newsfigures.extract import extract_figures
-from newsfigures.extract.evaluate import load_cases, score_extractor
+from newsfigures.extract.evaluate import PEER_SUITES, load_cases, load_peer_suite, score_extractor, score_peer_suite
 
-CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "extraction_cases.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "data" / "extraction_cases.jsonl"
+PEERS = ROOT.parent / "shared" / "peers" / "recognizers-text"
 TARGET_CHARS = 1_000_000
+BASELINE = os.environ.get("BENCH_BASELINE", "main")  # git ref whose extractor is timed beside this one
 _UNITS = {"percentage": "percent", "dollar": "USD", "dimensionless": "count", "euro": "EUR", "pound sterling": "GBP"}
 
 
@@ -122,6 +128,111 @@ def accuracy(cases: list[dict]) -> None:
     print("targets: newsfigures precision and recall >= 0.95 (strict rule, all passages)")
 
 
+def _recognizers():
+    """Recognizers-Text's own Python port as an extractor, when it is installed (optional)."""
+    try:
+        from recognizers_number import NumberRecognizer  # noqa: F401
+        from recognizers_suite import Culture, recognize_currency, recognize_number, recognize_percentage
+    except ImportError:
+        return None
+
+    def extract(text: str) -> pd.DataFrame:
+        rows = []
+        for recognize in (recognize_number, recognize_percentage, recognize_currency):
+            for r in recognize(text, Culture.English):
+                value = (r.resolution or {}).get("value")
+                try:
+                    number = float(str(value).rstrip("%"))
+                except (TypeError, ValueError):
+                    continue
+                kind = {recognize_percentage: "percent", recognize_currency: "currency"}.get(recognize, "count")
+                rows.append(
+                    {
+                        "value": number,
+                        "lower": number,
+                        "upper": number,
+                        "qualifier": "exact",
+                        "kind": kind,
+                        "surface": r.text,
+                        "char_start": r.start,
+                        "char_end": r.end + 1,
+                    }
+                )
+        return pd.DataFrame(
+            rows, columns=["value", "lower", "upper", "qualifier", "kind", "surface", "char_start", "char_end"]
+        )
+
+    return extract
+
+
+def peers() -> None:
+    """Value recall, range bounds and precision on Recognizers-Text's English suites."""
+    if not PEERS.is_dir():
+        print(f"\nPeer suites: {PEERS} not found; skipped")
+        return
+    extractors = {"newsfigures": extract_figures, "quantulum3": quantulum_figures}
+    recognizers = _recognizers()
+    if recognizers:
+        extractors["recognizers"] = recognizers
+    print(f"\nRecognizers-Text English suites ({PEERS}), read at run time")
+    print(
+        f"{'suite':10}{'cases':>6}{'values':>7}{'excluded':>9}  {'extractor':13}"
+        f"{'recall':>7}{'bounds':>7}{'precision':>10}"
+    )
+    totals = {name: [0, 0, 0, 0, 0, 0] for name in extractors}
+    reasons = {}
+    for suite, name in PEER_SUITES.items():
+        cases, excluded = load_peer_suite(PEERS / name)
+        for reason, n in excluded.items():
+            reasons[reason] = reasons.get(reason, 0) + n
+        for extractor, extract in extractors.items():
+            score = score_peer_suite(extract, cases, suite)
+            t = totals[extractor]
+            for i, n in enumerate(
+                (
+                    score.matched,
+                    score.expected,
+                    score.bounds_right,
+                    score.ranges,
+                    score.judged - score.false_positives,
+                    score.judged,
+                )
+            ):
+                t[i] += n
+            bounds = f"{score.bounds:7.3f}" if score.ranges else f"{'':7}"
+            print(
+                f"{suite:10}{len(cases):6}{score.expected:7}{sum(excluded.values()):9}  {extractor:13}"
+                f"{score.recall:7.3f}{bounds}{score.precision:10.3f}"
+            )
+    for extractor, (m, e, br, r, ok, judged) in totals.items():
+        print(f"{'all':10}{'':6}{e:7}{'':9}  {extractor:13}{m / e:7.3f}{br / r:7.3f}{ok / judged:10.3f}")
+    print("excluded by rule (evaluate.PEER_EXCLUSIONS): " + ", ".join(f"{r} {n}" for r, n in reasons.items()))
+    print("targets: newsfigures recall >= 0.95, bounds >= 0.90, precision >= 0.90 (all suites)")
+    if not recognizers:
+        print("(recognizers-text-suite not installed: its own scores are left out)")
+
+
+def _baseline_rate(ref: str, text: str) -> float | None:
+    """Characters per second of the extractor at git ref ``ref`` (e.g. main), timed in a subprocess."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], capture_output=True)
+        if archive.returncode:
+            return None
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        path = Path(tmp) / "text.txt"
+        path.write_text(text, encoding="utf-8")
+        code = (
+            "import sys, time, gc; sys.path.insert(0, sys.argv[1]); from newsfigures.extract import extract_figures; "
+            "t = open(sys.argv[2], encoding='utf-8').read(); extract_figures(t[:5000]); best = 1e9\n"
+            "for _ in range(3):\n gc.collect(); s = time.perf_counter(); extract_figures(t); "
+            "best = min(best, time.perf_counter() - s)\nprint(len(t) / best)"
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(Path(tmp) / "src"), str(path)], capture_output=True, text=True
+        )
+        return float(run.stdout) if run.returncode == 0 else None
+
+
 def _rate(seconds: float, chars: int) -> str:
     return f"{chars / seconds:>12,.0f} chars/s"
 
@@ -142,6 +253,12 @@ def throughput(cases: list[dict]) -> None:
     parser.parse(block[:2000])  # load quantulum3's unit tables before timing
     theirs = _timed(lambda t: [parser.parse(p) for p in t.split("\n\n")], text)
     print(f"newsfigures  whole text in one call  {_rate(ours, len(text))}  ({ours:.2f} s, {found:,} figures)")
+    baseline = _baseline_rate(BASELINE, text)
+    if baseline:
+        print(f"newsfigures at {BASELINE:5}  same text, one call {baseline:>12,.0f} chars/s  (subprocess)")
+        print(f"ratio this tree / {BASELINE}: {len(text) / ours / baseline:.2f} (target >= 1.0)")
+    else:
+        print(f"(no git ref {BASELINE!r} to time against)")
     print(f"quantulum3   passage by passage      {_rate(theirs, len(text))}  ({theirs:.2f} s)")
     print(f"ratio newsfigures / quantulum3: {theirs / ours:.1f}x (target >= 10x)")
     small, large = _timed(parser.parse, block), _timed(parser.parse, "\n\n".join([block] * 4))
@@ -181,6 +298,7 @@ def memory(text: str) -> None:
 def main() -> int:
     cases = load_cases(CASES)
     accuracy(cases)
+    peers()
     throughput(cases)
     return 0
 

@@ -104,6 +104,8 @@ _POSTFIX_QUALIFIERS = phrases_after()
 _PERCENT_UNITS = {
     "%": "percent",
     "percent": "percent",
+    "percents": "percent",
+    "percentage": "percent",
     "per cent": "percent",
     "pct": "percent",
     "percentage point": "percentage_points",
@@ -228,7 +230,7 @@ _CURRENCY_WORDS = {
 # ISO codes also printed in lower case after a number ("10 rmb", "20 usd"); others are words ("cad", "all").
 _LOWER_CODES = "usd eur gbp rmb jpy cny inr chf nzd hkd sgd btc mxn".split()
 # Words in a sentence that make "pounds" money rather than weight.
-_WEIGHT_WORDS = re.compile(r"(?:weigh\w*|heav\w+|ounces|lbs?|kg|kilos?|stone)|pounds\s+of", re.IGNORECASE)
+_WEIGHT_WORDS = re.compile(r"\b(?:weigh\w*|heav\w+|ounces|lbs?|kg|kilos?|stone)\b|\bpounds\s+of\b", re.IGNORECASE)
 _MEASURE_UNITS = {
     **dict.fromkeys(["km", "kilometers", "kilometres", "kilometer", "kilometre"], "km"),
     **dict.fromkeys(["miles", "mile"], "miles"),
@@ -316,7 +318,8 @@ _SUFFIX_UNITS: dict[str, tuple[str, str]] = {
 # Nouns that make a count a count of people ("3,000 North Korean soldiers").
 _PERSON_NOUNS = (
     "people persons person individuals soldiers soldier troops forces personnel servicemen servicemembers "
-    "service members fighters combatants militants civilians residents inhabitants citizens refugees "
+    "service members crew crews engineers advisers advisors experts specialists inspectors farmers commuters "
+    "fighters combatants militants civilians residents inhabitants citizens refugees "
     "migrants asylum seekers children kids women men adults teenagers boys girls workers employees staff "
     "members voters protesters demonstrators prisoners detainees hostages captives casualties victims "
     "dead patients students recruits conscripts reservists volunteers mercenaries officers sailors pilots "
@@ -360,7 +363,7 @@ _SAY_VERBS = (
 ).split()
 # Lower-case words that can make up the source of a figure ("U.S. officials", "Ukraine's defense ministry").
 _SOURCE_NOUNS = (
-    "officials official analysts analyst experts expert authorities police ministry military "
+    "officials official teams team analysts analyst experts expert authorities police ministry military "
     "government intelligence sources source spokesperson spokesman spokeswoman researchers "
     "monitors organizers organisers observers agency office estimates data figures census survey "
     "report poll study statistics army commander commanders minister ministers diplomats "
@@ -441,12 +444,33 @@ _MONTHS = (
 
 
 def _words(words, capitalised: bool = True) -> str:
-    """A regex alternation of literal phrases, longest first, each also Capitalised."""
+    """A regex matching any of the literal phrases (each also Capitalised), the longest it can.
+
+    The phrases are laid out as a trie ("more than", "more than or equal to" -> "more\\s+than
+    (?:\\s+or\\s+equal\\s+to)?"): the scan tries each letter once instead of every phrase in
+    turn, which keeps it fast as the vocabularies grow.
+    """
     variants = set(words)
     if capitalised:
         variants |= {w[:1].upper() + w[1:] for w in words}
-    escaped = (r"\s+".join(re.escape(part) for part in w.split(" ")) for w in variants)
-    return "(?:" + "|".join(sorted(escaped, key=len, reverse=True)) + ")"
+    trie: dict = {}
+    for phrase in variants:
+        node = trie
+        for token in [r"\s+" if ch == " " else re.escape(ch) for ch in phrase]:
+            node = node.setdefault(token, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict) -> str:
+    ends = "" in node
+    branches = [token + _trie_pattern(child) for token, child in sorted(node.items()) if token]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body if len(branches) == 1 and len(body) <= 3 else f"(?:{body})"
 
 
 def _unnamed(pattern: str) -> str:
@@ -468,7 +492,7 @@ _POINT = rf"\s+point(?:\s+(?:{_words(list(_SMALL)[:10], False)})\b)+|\s+point\s+
 # Digits: thousands set off by commas or by (no-break, narrow no-break, thin) spaces, Indian
 # grouping ("12,34,567"), decimals; not inside "F-16", "1.2.3", "3:1".
 _DIGITS = (
-    r"(?<![\w.,:/])(?<![A-Za-z]-)(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
+    r"(?<![\w.,:/])(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d|,\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
     r"|(?<![\w.,])\.\d+|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
 )
@@ -492,17 +516,18 @@ _SCALE = (
     rf"(?:(?:\s+|[-\u2011](?!{_SCALE_WORD}[-\u2011]strong)){_SCALE_WORD}\b){{1,2}}"
     # "one million two hundred thousand", "two thousand and two hundred", "4 thousand 3 hundred and 21"
     rf"(?:\s+(?:{_GROUP}|\d{{1,3}})\s+{_BIG_SCALE}\b|\s+(?:{_GROUP}|\d{{1,3}})\s+hundred\b(?:\s+and\s+(?:{_BELOW_100}|\d{{1,2}}))?)*"
-    rf"(?:,?\s+and\s+{_GROUP}(?![\s-]*(?:{_SCALE_WORD}|point)\b))?"
+    rf"(?:\s+and\s+{_GROUP}(?![\s-]*(?:{_SCALE_WORD}|point|{_words(_DENOMINATORS, False)})\b))?"
     r"|\s?(?:bn|bln|mn|mln|tn|trn|tln)\b|(?<=\d)(?:m|k|b|M|K|B|MM|mil)\b|\s(?:k|K)\b(?!\s*\d)"
 )
+_CODES = _words(_CURRENCY_CODES, False)
 _PERCENT = (
     r"\s?%(?![0-9A-Fa-f]{2})|\s?(?:percentage|basis)\s+points?\b|\s?(?:percents?|per\s?cent|pct|bps|pp)\b"
     r"|\s?percentage\b(?!\s+of)"
 )
 _CURRENCY_AFTER = (
-    rf"[\s-]{_words(_CURRENCY_WORDS, False)}\b"
-    rf"|\s?(?:{'|'.join(_CURRENCY_CODES)}|M(?:USD|EUR|GBP|AUD|CHF))\b(?:\s+(?:thousand|million|billion|trillion)\b)?"
-    rf"|\s(?:{'|'.join(_LOWER_CODES)})\b|(?<=\d)p\b|\s?[$€£¥₹₽₩₴₺₪₦₱₫₡₾₭₿](?!\d)"
+    rf"[\s-]{_words(_CURRENCY_WORDS)}\b"
+    rf"|\s?(?:{_CODES}|M(?:USD|EUR|GBP|AUD|CHF))\b(?:\s+(?:thousand|million|billion|trillion)\b)?"
+    rf"|\s{_words(_LOWER_CODES, False)}\b|(?<=\d)p\b|\s?[$€£¥₹₽₩₴₺₪₦₱₫₡₾₭₿](?!\d)"
 )
 _SUFFIX = (
     rf"{_PERCENT}"
@@ -517,10 +542,14 @@ _SUFFIX = (
     rf"|[\s-]{_words([u for u in _MEASURE_UNITS if u not in _UNIT_ABBREVIATIONS and len(u) > 2], False)}\b"
     rf"|[\s-]{_words(_TIME_UNITS, False)}\b"
 )
-_DOLLAR = rf"(?i:{'|'.join(re.escape(p) for p in sorted(_DOLLAR_PREFIXES, key=len, reverse=True))})\s?\$"
+# Capitals, or glued in any case ("usd$ 15"); one letter only glued ("C$"), so "a $5 fee" stays dollars.
+_DOLLAR = (
+    rf"{_words([p.upper() for p in _DOLLAR_PREFIXES if len(p) > 1], False)}\s?\$"
+    rf"|(?i:{_words(_DOLLAR_PREFIXES, False)})\$"
+)
 _CURRENCY = (
-    rf"{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{'|'.join(_CURRENCY_CODES)}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
-    rf"|(?:{'|'.join(_LOWER_CODES)})\s"
+    rf"{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{_CODES}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
+    rf"|{_words(_LOWER_CODES, False)}\s"
 )
 #: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
 _QUANTITY = re.compile(
@@ -574,28 +603,33 @@ _NOT_FIGURES = (
     rf"|(?:{_words(_IDENTIFIER_WORDS, False)}\.?|No\.|no\.)\s*\d[\d.,:/-]*\w*"
 )
 _RANGE_SEP = r"\s*[-\u2013\u2014~]\s*|\s+(?:to|through|thru)\s+"
-_POSTFIX = "|".join(
-    r"\+" if p == "+" else r"[-\u2011\s]plus\b" if p == "plus" else rf"\s+{_words([p], False)}\b"
-    for p in sorted(_POSTFIX_QUALIFIERS, key=len, reverse=True)
+# A postfix is not the start of another comparative: "10 and more than 40" is two.
+_POSTFIX = (
+    "(?:"
+    + "|".join(
+        r"\+" if p == "+" else r"[-\u2011\s]plus\b" if p == "plus" else rf"\s+{_words([p], False)}\b"
+        for p in sorted(_POSTFIX_QUALIFIERS, key=len, reverse=True)
+    )
+    + r")(?!\s+(?:[-\u2212]?[\d$\u20ac\u00a3]|(?:than|an?|one|two|three|four|five|six|seven|eight|nine|ten|half)\b))"
 )
 _OR_EQUAL = rf"\s+{_words(OR_EQUAL, False)}\b"
 _QUALIFIER = rf"{_words(QUALIFIER_PHRASES)}(?:(?<=[<>=~\u2248\u2264\u2265.])\s*|\s+)"
 # "above the 10,000 mark", "around the 80% mark"
 _THE_MARK = r"(?:the\s+(?=\S+\s+(?:mark|level|threshold|barrier)\b))?"
-# Two comparatives joined into one range: "more than 100 and less than 300", "at most 100 and at least 20"
-_JOINED = rf"{_QUALIFIER}{_Q}(?:,?\s+(?:and|but)\s+|,\s+){_QUALIFIER}{_Q}"
+
 
 #: Every figure (and every look-alike that is not one), found in one scan.
 _SCAN = re.compile(
     r"(?<![\w\-\u2011=<>])(?:"
     rf"(?P<skip>{_NOT_FIGURES})"
-    rf"|(?P<joined>{_JOINED})"
     rf"|(?P<range>(?P<range_word>[Bb]etween|[Ff]rom)\s+{_Q}(?:\s+(?:and|to)\s+|\s*[-\u2013]\s*){_Q})"
     rf"|(?P<vague>{_VAGUE})"
     r"|(?P<strong>(?:[Hh]undred|[Tt]housand|[Mm]illion)[-\u2011]strong)\b"
     rf"|(?:(?P<qualifier>{_QUALIFIER}){_THE_MARK})?"
     rf"(?P<figure>(?P<fraction>{_FRACTION})|(?P<proportion>{_PROPORTION})|{_Q}(?:(?:{_RANGE_SEP}){_Q})?)"
     rf"(?P<postfix>{_POSTFIX})?(?P<or_equal>{_OR_EQUAL})?"
+    # a second comparative joined to the first: "more than 100 and less than 300"
+    rf"(?(qualifier)(?P<joined>(?:,?\s+(?:and|but)\s+|,\s+){_QUALIFIER}{_Q})?)"
     r")"
 )
 
@@ -633,6 +667,11 @@ _ASIDE_AFTER = re.compile(r"\s*(?:[\u2014\u2013]|--)(?:[^\u2014\u2013.;:!?]{1,80
 _COMPOUND = re.compile(r"[-\u2011](?P<noun>[a-z]+)\b(?![-\u2011]\w)")
 # A person's age: "Kim, 40, met ..." (a bare number set off by commas after a name) and "aged 40".
 _AGED_BEFORE = re.compile(r"\b(?:[Aa]ged|[Aa]ges?|[Aa]ge\s+of)\s+$")
+_AGE_QUALIFIERS = {"more_than", "less_than", "at_least", "at_most"}
+_AGE_GROUP_BEFORE = re.compile(
+    r"\b(?:adults|people|persons|children|kids|men|women|patients|pensioners|those|anyone|everyone|voters|"
+    r"residents|workers|drivers|teenagers|boys|girls|citizens|individuals|Americans|Britons)(?:\s+aged)?\s+$"
+)
 _AGE_AFTER = re.compile(r"\s*(?:[,)]|[.;!?](?:\s|$))")
 _CURRENCY_OF = re.compile(rf"\s+of\s+({_words(_CURRENCY_WORDS, False)})\b")
 _NOT_AFTER = re.compile(
@@ -683,6 +722,8 @@ _NAME_BEFORE = re.compile(
     + rf"(?<![\w'\u2019.-]){_NAME}(?:\s+{_NAME})*,\s*$"
 )
 # Between a figure and a later "X said ..." phrase, this ends the figure's clause.
+# Between an attribution and a later figure, this ends the phrase's reach: "..., a poll found, while ...".
+_STRONG_BREAK = re.compile(r"[;:]|,\s+(?:while|whereas|although|though|but|yet)\b")
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|as|yet)\b")
 #: Longest sentence kept whole, in characters; longer runs without a full stop are cut at a
 #: space, so that attribution and the ``sentence`` column stay linear in the text.
@@ -706,6 +747,7 @@ _COLUMNS = {
 # --- Reading one match -------------------------------------------------------------------
 
 
+_PLAIN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _TOKEN = re.compile(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[A-Za-z]+")
 _DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
 
@@ -713,6 +755,8 @@ _DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
 def _number_value(text: str) -> Fraction:
     """The value of a number phrase: "3,000", "12 000", "1.2 million", "two hundred and fifty",
     "half a million", "one and a half", "2 1/2", "½", "two point five", "three lakh crore"."""
+    if _PLAIN.fullmatch(text):
+        return Fraction(text.replace(",", ""))  # most figures: "3,000", "41.1"
     text = re.sub(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{2,3}(?!/))", "", text.lower())
     integer, _, decimals = re.split(r"\b(point)\b", text, maxsplit=1) if " point " in text else (text, "", "")
     total, group, last_scale, after_scale = Fraction(0), None, 1, False
@@ -781,11 +825,13 @@ def _quantity(match: re.Match) -> dict:
         unit, kind, scale = words[0], "currency", words[1]  # "75 USD million"
     elif suffix in _CURRENCY_SYMBOLS:
         unit, kind = _CURRENCY_SYMBOLS[suffix], "currency"
+    elif unit is None and re.search(r"/|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", number) and not scale and not re.match(r"\d+\s", number):
+        unit, kind = "fraction", "fraction"  # "3/4", "½"; "2 1/2 days" has its unit
     elif suffix == "p":
         unit, kind = "pence", "currency"
     elif suffix.startswith("M") and suffix[1:] in _CURRENCY_CODES:
         unit, kind, scale = suffix[1:], "currency", "mn"  # "30 MUSD": millions of dollars
-    value = _number_value(f"{number} {match['and1'] or ''} {scale} {match['and2'] or ''}")
+    value = _number_value(" ".join(p for p in (number, match["and1"], scale, match["and2"]) if p))
     if match["currency"]:
         code = match["currency"].strip()
         if code.endswith("$") and code != "$":
@@ -856,6 +902,14 @@ def _is_age(text: str, f: dict) -> bool:
     before = max(0, f["start"] - 12)
     # This runs for every figure: a substring test spares most of them the regex search.
     if "ge" in text[before : f["start"]] and _AGED_BEFORE.search(text, before, f["start"]):
+        return True
+    # "adults over 65", "children under five", "people aged 18 or over"
+    if (
+        f["qualifier"] in _AGE_QUALIFIERS
+        and f["unit"] in (None, "people", "count", "years")
+        and f["value"] <= 120
+        and _AGE_GROUP_BEFORE.search(text, max(0, f["start"] - 30), f["start"])
+    ):
         return True
     return (
         f["unit"] is None
@@ -1001,7 +1055,7 @@ def _read_joined(text: str, m: re.Match) -> list[dict]:
 
     One must give a lower bound and the other an upper bound, the lower below the upper;
     otherwise ("more than 40 and less than 10") each is a figure of its own."""
-    body, offset = m["joined"], m.start("joined")
+    body, offset = m.group(), m.start()
     parts = []
     for q in _JOINED_PART.finditer(body):
         quantity = _quantity(q)
@@ -1136,6 +1190,8 @@ def _nearest(text: str, phrases: list, start: int, end: int):
         if p_start < end and start < p_end:
             continue
         if p_end <= start:
+            if _STRONG_BREAK.search(text, p_end, start):
+                continue  # "..., a poll found; two-thirds of ...": the phrase spoke for its own clause
             distance = start - p_end
         else:
             distance = max(0, p_start - end)
@@ -1227,6 +1283,8 @@ def extract_figures(text: str) -> pd.DataFrame:
         rows["value"].append(f["value"])
         rows["lower"].append(f["lower"])
         rows["upper"].append(f["upper"])
+        if unit == "lb" and "ound" in text[f["start"] : f["end"]] and not _WEIGHT_WORDS.search(text, *sentence):
+            kind, unit = "currency", "GBP"  # "45 pounds for a shirt": money unless the sentence weighs something
         rows["unit"].append(unit)
         rows["qualifier"].append(f["qualifier"])
         rows["attribution"].append(_nearest(text, phrases[i], f["start"], f["end"]))
