@@ -509,7 +509,7 @@ _NUMBER = (
     rf"|{_GROUP}(?:{_POINT})?"
 )
 # A number's sign: "-4", "\u22123.2%", "minus 5", "negative ten"
-_SIGN = r"(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.])|(?:[Mm]inus|[Nn]egative)\s+)"
+_SIGN = r"(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.$\u20ac\u00a3])|(?:[Mm]inus|[Nn]egative)\s+)"
 # "and a half" after a number or its scale: "one and a half", "3 million and a half"
 _AND_FRACTION = r"\s+and\s+(?:an?|one)\s+(?:half|quarter|third|fourth|fifth)\b"
 _SCALE = (
@@ -553,7 +553,7 @@ _CURRENCY = (
 )
 #: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
 _QUANTITY = re.compile(
-    rf"(?:(?P<currency>{_CURRENCY})\s?)?(?P<sign>{_SIGN})?(?P<number>{_NUMBER})(?P<and1>{_AND_FRACTION})?"
+    rf"(?P<sign>{_SIGN})?(?:(?P<currency>{_CURRENCY})\s?)?(?P<number>{_NUMBER})(?P<and1>{_AND_FRACTION})?"
     rf"(?P<scale>{_SCALE})?(?P<and2>{_AND_FRACTION})?(?P<suffix>{_SUFFIX})?"
     # "3 dollars 50 cents", "thirteen dollars and forty-five cents"
     rf"(?P<cents>(?:(?<=dollars)|(?<=[Uu][Ss][Dd]))\s+(?:and\s+)?(?:\d{{1,2}}|{_BELOW_100})(?:\s+cents?\b|(?=\s*[.,;!?]|\s*$|\s+more\b)))?"
