@@ -23,6 +23,7 @@ import re
 from fractions import Fraction
 
 import pandas as pd
+from text_to_num import text2num
 
 from newsfigures.core.qualifiers import INCLUSIVE, OR_EQUAL, phrases_after, phrases_before, point_bounds
 
@@ -492,7 +493,7 @@ _POINT = rf"\s+point(?:\s+(?:{_words(list(_SMALL)[:10], False)})\b)+|\s+point\s+
 # Digits: thousands set off by commas or by (no-break, narrow no-break, thin) spaces, Indian
 # grouping ("12,34,567"), decimals; not inside "F-16", "1.2.3", "3:1".
 _DIGITS = (
-    r"(?<![\w.,:/])(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
+    r"(?:(?<![\w.,:/])|(?<=USD)|(?<=EUR)|(?<=GBP)|(?<=CHF))(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d|,\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
     r"|(?<![\w.,])\.\d+|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
 )
@@ -525,8 +526,8 @@ _PERCENT = (
     r"|\s?percentage\b(?!\s+of)"
 )
 _CURRENCY_AFTER = (
-    rf"[\s-]{_words(_CURRENCY_WORDS)}\b"
-    rf"|\s?(?:{_CODES}|M(?:USD|EUR|GBP|AUD|CHF))\b(?:\s+(?:thousand|million|billion|trillion)\b)?"
+    rf"\s?(?:{_CODES}|M(?:USD|EUR|GBP|AUD|CHF))\b(?:\s+(?:thousand|million|billion|trillion)\b)?"
+    rf"|[\s-]{_words(_CURRENCY_WORDS)}\b"
     rf"|\s{_words(_LOWER_CODES, False)}\b|(?<=\d)p\b|\s?[$€£¥₹₽₩₴₺₪₦₱₫₡₾₭₿](?!\d)"
 )
 _SUFFIX = (
@@ -748,6 +749,9 @@ _COLUMNS = {
 
 
 _PLAIN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_WHOLE_WORDS = re.compile(
+    r"(?!.*\b(?:a|an|half|quarter|dozens?|point|lakhs?|crores?)\b)[A-Za-z][A-Za-z\s-]*", re.IGNORECASE
+)
 _TOKEN = re.compile(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[A-Za-z]+")
 _DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
 
@@ -757,6 +761,14 @@ def _number_value(text: str) -> Fraction:
     "half a million", "one and a half", "2 1/2", "½", "two point five", "three lakh crore"."""
     if _PLAIN.fullmatch(text):
         return Fraction(text.replace(",", ""))  # most figures: "3,000", "41.1"
+    if _WHOLE_WORDS.fullmatch(text):
+        # Whole numbers in words ("two hundred and forty", "one million two hundred thousand"):
+        # text2num reads them; it declines "a hundred", "half a million", "two point five" and
+        # Indian scales, which the reader below handles.
+        try:
+            return Fraction(text2num(re.sub(r"\s*-\s*|\s+", lambda m: "-" if "-" in m[0] else " ", text.lower()), "en"))
+        except ValueError:
+            pass
     text = re.sub(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{2,3}(?!/))", "", text.lower())
     integer, _, decimals = re.split(r"\b(point)\b", text, maxsplit=1) if " point " in text else (text, "", "")
     total, group, last_scale, after_scale = Fraction(0), None, 1, False
