@@ -748,6 +748,7 @@ _COLUMNS = {
 # --- Reading one match -------------------------------------------------------------------
 
 
+_SPACES = re.compile(r"[\s\-\u2011]+")
 _PLAIN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WHOLE_WORDS = re.compile(
     r"(?!.*\b(?:a|an|half|quarter|dozens?|point|lakhs?|crores?)\b)[A-Za-z][A-Za-z\s-]*", re.IGNORECASE
@@ -830,14 +831,16 @@ def _quantity(match: re.Match) -> dict:
     if scale in ("M", "B", "K", "MM"):
         scale = {"M": "m", "B": "b", "K": "k", "MM": "mn"}[scale]
     # "-year-old" -> "year old", " per  cent" -> "per cent", "\u00b0C" -> "C"
-    suffix = re.sub(r"[\s\-\u2011]+", " ", (match["suffix"] or "").replace("\u00b0", "")).strip()
+    suffix = match["suffix"] or ""
+    if suffix:
+        suffix = _SPACES.sub(" ", suffix.replace("\u00b0", "")).strip()
     unit, kind = _SUFFIX_UNITS.get(suffix) or _SUFFIX_UNITS.get(suffix.lower()) or (None, None)
     words = suffix.split()
     if len(words) == 2 and words[0] in _CURRENCY_CODES and words[1] in _SCALES:
         unit, kind, scale = words[0], "currency", words[1]  # "75 USD million"
     elif suffix in _CURRENCY_SYMBOLS:
         unit, kind = _CURRENCY_SYMBOLS[suffix], "currency"
-    elif unit is None and re.search(r"/|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", number) and not scale and not re.match(r"\d+\s", number):
+    elif unit is None and ("/" in number or not number.isascii()) and not scale and not re.match(r"\d+\s", number):
         unit, kind = "fraction", "fraction"  # "3/4", "½"; "2 1/2 days" has its unit
     elif suffix == "p":
         unit, kind = "pence", "currency"
@@ -1019,15 +1022,10 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     quantities = [(offset + q.start(), offset + q.end(), _quantity(q)) for q in _QUANTITY.finditer(body)]
     if not quantities:
         return []
-    years = [_is_year(q, text, m.end()) for _, _, q in quantities]
-    if all(years):
-        return []
+    if all(_is_year(q, text, m.end()) for _, _, q in quantities):
+        return []  # a range whose ends are not all years ("1000-5000") is a range
     for q_start, _q_end, q in quantities:
-        if (
-            (len(quantities) == 1 and _is_year(q, text, m.end()))
-            or _word_number_is_reference(text, q_start, q)
-            or q["kind"] == "age"
-        ):
+        if _word_number_is_reference(text, q_start, q) or q["kind"] == "age":
             return []
     if len(quantities) == 2:
         (s1, e1, first), (s2, e2, second) = quantities
