@@ -27,6 +27,7 @@ Run: ``make bench`` or ``.venv/bin/python bench/extract.py``. Takes about two mi
 from __future__ import annotations
 
 import gc
+import json
 import math
 import os
 import subprocess
@@ -212,25 +213,45 @@ def peers() -> None:
         print("(recognizers-text-suite not installed: its own scores are left out)")
 
 
-def _baseline_rate(ref: str, text: str) -> float | None:
-    """Characters per second of the extractor at git ref ``ref`` (e.g. main), timed in a subprocess."""
+_TIMER = (
+    "import sys, time, gc; sys.path.insert(0, sys.argv[1]); from newsfigures.extract import extract_figures; "
+    "t = open(sys.argv[2], encoding='utf-8').read(); extract_figures(t[:5000]); best = 1e9\n"
+    "for _ in range(2):\n gc.collect(); s = time.perf_counter(); extract_figures(t); "
+    "best = min(best, time.perf_counter() - s)\nprint(len(t) / best)"
+)
+
+
+def _subprocess_rate(src: Path, text_path: Path) -> float | None:
+    run = subprocess.run([sys.executable, "-c", _TIMER, str(src), str(text_path)], capture_output=True, text=True)
+    return float(run.stdout) if run.returncode == 0 else None
+
+
+def versus_baseline(ref: str, texts: dict[str, str], rounds: int = 3) -> None:
+    """Characters per second of this tree's extractor and of git ref ``ref``'s (e.g. main), each
+    in a fresh subprocess, alternated ``rounds`` times on each text (best of each kept), so that
+    the machine's load falls on both alike."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], capture_output=True)
         if archive.returncode:
-            return None
+            print(f"(no git ref {ref!r} to time against)")
+            return
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        path = Path(tmp) / "text.txt"
-        path.write_text(text, encoding="utf-8")
-        code = (
-            "import sys, time, gc; sys.path.insert(0, sys.argv[1]); from newsfigures.extract import extract_figures; "
-            "t = open(sys.argv[2], encoding='utf-8').read(); extract_figures(t[:5000]); best = 1e9\n"
-            "for _ in range(3):\n gc.collect(); s = time.perf_counter(); extract_figures(t); "
-            "best = min(best, time.perf_counter() - s)\nprint(len(t) / best)"
-        )
-        run = subprocess.run(
-            [sys.executable, "-c", code, str(Path(tmp) / "src"), str(path)], capture_output=True, text=True
-        )
-        return float(run.stdout) if run.returncode == 0 else None
+        for label, text in texts.items():
+            path = Path(tmp) / "text.txt"
+            path.write_text(text, encoding="utf-8")
+            ours, theirs = [], []
+            for _ in range(rounds):
+                ours.append(_subprocess_rate(ROOT / "src", path) or 0.0)
+                theirs.append(_subprocess_rate(Path(tmp) / "src", path) or 0.0)
+            print(
+                f"{label:34} this tree {max(ours):>10,.0f} chars/s, {ref} {max(theirs):>10,.0f} chars/s, "
+                f"ratio {max(ours) / max(theirs):.2f} (target >= 1.0)"
+            )
+
+
+def _bench_text(passages: list[str]) -> str:
+    block = "\n\n".join(passages)
+    return "\n\n".join([block] * -(-TARGET_CHARS // len(block)))
 
 
 def _rate(seconds: float, chars: int) -> str:
@@ -253,12 +274,16 @@ def throughput(cases: list[dict]) -> None:
     parser.parse(block[:2000])  # load quantulum3's unit tables before timing
     theirs = _timed(lambda t: [parser.parse(p) for p in t.split("\n\n")], text)
     print(f"newsfigures  whole text in one call  {_rate(ours, len(text))}  ({ours:.2f} s, {found:,} figures)")
-    baseline = _baseline_rate(BASELINE, text)
-    if baseline:
-        print(f"newsfigures at {BASELINE:5}  same text, one call {baseline:>12,.0f} chars/s  (subprocess)")
-        print(f"ratio this tree / {BASELINE}: {len(text) / ours / baseline:.2f} (target >= 1.0)")
-    else:
-        print(f"(no git ref {BASELINE!r} to time against)")
+    old = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BASELINE}:tests/data/extraction_cases.jsonl"],
+        capture_output=True,
+        text=True,
+    )
+    texts = {"this tree's passages": text}
+    if old.returncode == 0:
+        old_passages = [json.loads(line)["text"] for line in old.stdout.splitlines() if line.strip()]
+        texts = {f"{BASELINE}'s passages (the bench text before)": _bench_text(old_passages), **texts}
+    versus_baseline(BASELINE, texts)
     print(f"quantulum3   passage by passage      {_rate(theirs, len(text))}  ({theirs:.2f} s)")
     print(f"ratio newsfigures / quantulum3: {theirs / ours:.1f}x (target >= 10x)")
     small, large = _timed(parser.parse, block), _timed(parser.parse, "\n\n".join([block] * 4))
