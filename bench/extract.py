@@ -27,8 +27,12 @@ Run: ``make bench`` or ``.venv/bin/python bench/extract.py``. Takes about two mi
 from __future__ import annotations
 
 import gc
+import json
 import math
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -37,10 +41,13 @@ from pathlib import Path
 import pandas as pd
 
 from newsfigures.extract import extract_figures
-from newsfigures.extract.evaluate import load_cases, score_extractor
+from newsfigures.extract.evaluate import PEER_SUITES, load_cases, load_peer_suite, score_extractor, score_peer_suite
 
-CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "extraction_cases.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "data" / "extraction_cases.jsonl"
+PEERS = ROOT.parent / "shared" / "peers" / "recognizers-text"
 TARGET_CHARS = 1_000_000
+BASELINE = os.environ.get("BENCH_BASELINE", "main")  # git ref whose extractor is timed beside this one
 _UNITS = {"percentage": "percent", "dollar": "USD", "dimensionless": "count", "euro": "EUR", "pound sterling": "GBP"}
 
 
@@ -119,7 +126,132 @@ def accuracy(cases: list[dict]) -> None:
                 wrong = [f"{i}: {s!r} missed" for i, s in strict.misses]
                 wrong += [f"{i}: {s!r} found but not a figure" for i, s in strict.false_positives]
                 print(f"{'':13}errors: {'; '.join(wrong) or 'none'}")
-    print("targets: newsfigures precision and recall >= 0.95 (strict rule, all passages)")
+    print("targets: newsfigures precision and recall >= 0.97 (strict rule, all passages)")
+
+
+def _recognizers():
+    """Recognizers-Text's own Python port as an extractor, when it is installed (optional)."""
+    try:
+        from recognizers_number import NumberRecognizer  # noqa: F401
+        from recognizers_suite import Culture, recognize_currency, recognize_number, recognize_percentage
+    except ImportError:
+        return None
+
+    def extract(text: str) -> pd.DataFrame:
+        rows = []
+        for recognize in (recognize_number, recognize_percentage, recognize_currency):
+            for r in recognize(text, Culture.English):
+                value = (r.resolution or {}).get("value")
+                try:
+                    number = float(str(value).rstrip("%"))
+                except (TypeError, ValueError):
+                    continue
+                kind = {recognize_percentage: "percent", recognize_currency: "currency"}.get(recognize, "count")
+                rows.append(
+                    {
+                        "value": number,
+                        "lower": number,
+                        "upper": number,
+                        "qualifier": "exact",
+                        "kind": kind,
+                        "surface": r.text,
+                        "char_start": r.start,
+                        "char_end": r.end + 1,
+                    }
+                )
+        return pd.DataFrame(
+            rows, columns=["value", "lower", "upper", "qualifier", "kind", "surface", "char_start", "char_end"]
+        )
+
+    return extract
+
+
+def peers() -> None:
+    """Value recall, range bounds and precision on Recognizers-Text's English suites."""
+    if not PEERS.is_dir():
+        print(f"\nPeer suites: {PEERS} not found; skipped")
+        return
+    extractors = {"newsfigures": extract_figures, "quantulum3": quantulum_figures}
+    recognizers = _recognizers()
+    if recognizers:
+        extractors["recognizers"] = recognizers
+    print(f"\nRecognizers-Text English suites ({PEERS}), read at run time")
+    print(
+        f"{'suite':10}{'cases':>6}{'values':>7}{'excluded':>9}  {'extractor':13}"
+        f"{'recall':>7}{'bounds':>7}{'precision':>10}"
+    )
+    totals = {name: [0, 0, 0, 0, 0, 0] for name in extractors}
+    reasons = {}
+    for suite, name in PEER_SUITES.items():
+        cases, excluded = load_peer_suite(PEERS / name)
+        for reason, n in excluded.items():
+            reasons[reason] = reasons.get(reason, 0) + n
+        for extractor, extract in extractors.items():
+            score = score_peer_suite(extract, cases, suite)
+            t = totals[extractor]
+            for i, n in enumerate(
+                (
+                    score.matched,
+                    score.expected,
+                    score.bounds_right,
+                    score.ranges,
+                    score.judged - score.false_positives,
+                    score.judged,
+                )
+            ):
+                t[i] += n
+            bounds = f"{score.bounds:7.3f}" if score.ranges else f"{'':7}"
+            print(
+                f"{suite:10}{len(cases):6}{score.expected:7}{sum(excluded.values()):9}  {extractor:13}"
+                f"{score.recall:7.3f}{bounds}{score.precision:10.3f}"
+            )
+    for extractor, (m, e, br, r, ok, judged) in totals.items():
+        print(f"{'all':10}{'':6}{e:7}{'':9}  {extractor:13}{m / e:7.3f}{br / r:7.3f}{ok / judged:10.3f}")
+    print("excluded by rule (evaluate.PEER_EXCLUSIONS): " + ", ".join(f"{r} {n}" for r, n in reasons.items()))
+    print("targets: newsfigures recall >= 0.95, bounds >= 0.90, precision >= 0.90 (all suites)")
+    if not recognizers:
+        print("(recognizers-text-suite not installed: its own scores are left out)")
+
+
+_TIMER = (
+    "import sys, time, gc; sys.path.insert(0, sys.argv[1]); from newsfigures.extract import extract_figures; "
+    "t = open(sys.argv[2], encoding='utf-8').read(); extract_figures(t[:5000]); best = 1e9\n"
+    "for _ in range(2):\n gc.collect(); s = time.perf_counter(); extract_figures(t); "
+    "best = min(best, time.perf_counter() - s)\nprint(len(t) / best)"
+)
+
+
+def _subprocess_rate(src: Path, text_path: Path) -> float | None:
+    run = subprocess.run([sys.executable, "-c", _TIMER, str(src), str(text_path)], capture_output=True, text=True)
+    return float(run.stdout) if run.returncode == 0 else None
+
+
+def versus_baseline(ref: str, texts: dict[str, str], rounds: int = 3) -> None:
+    """Characters per second of this tree's extractor and of git ref ``ref``'s (e.g. main), each
+    in a fresh subprocess, alternated ``rounds`` times on each text (best of each kept), so that
+    the machine's load falls on both alike."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], capture_output=True)
+        if archive.returncode:
+            print(f"(no git ref {ref!r} to time against)")
+            return
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        for label, text in texts.items():
+            path = Path(tmp) / "text.txt"
+            path.write_text(text, encoding="utf-8")
+            ours, theirs = [], []
+            for _ in range(rounds):
+                ours.append(_subprocess_rate(ROOT / "src", path) or 0.0)
+                theirs.append(_subprocess_rate(Path(tmp) / "src", path) or 0.0)
+            print(
+                f"{label:34} this tree {max(ours):>10,.0f} chars/s, {ref} {max(theirs):>10,.0f} chars/s, "
+                f"ratio {max(ours) / max(theirs):.2f} (target >= 1.0)"
+            )
+
+
+def _bench_text(passages: list[str]) -> str:
+    block = "\n\n".join(passages)
+    return "\n\n".join([block] * -(-TARGET_CHARS // len(block)))
 
 
 def _rate(seconds: float, chars: int) -> str:
@@ -142,6 +274,16 @@ def throughput(cases: list[dict]) -> None:
     parser.parse(block[:2000])  # load quantulum3's unit tables before timing
     theirs = _timed(lambda t: [parser.parse(p) for p in t.split("\n\n")], text)
     print(f"newsfigures  whole text in one call  {_rate(ours, len(text))}  ({ours:.2f} s, {found:,} figures)")
+    old = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BASELINE}:tests/data/extraction_cases.jsonl"],
+        capture_output=True,
+        text=True,
+    )
+    texts = {"this tree's passages": text}
+    if old.returncode == 0:
+        old_passages = [json.loads(line)["text"] for line in old.stdout.splitlines() if line.strip()]
+        texts = {f"{BASELINE}'s passages (the bench text before)": _bench_text(old_passages), **texts}
+    versus_baseline(BASELINE, texts)
     print(f"quantulum3   passage by passage      {_rate(theirs, len(text))}  ({theirs:.2f} s)")
     print(f"ratio newsfigures / quantulum3: {theirs / ours:.1f}x (target >= 10x)")
     small, large = _timed(parser.parse, block), _timed(parser.parse, "\n\n".join([block] * 4))
@@ -181,6 +323,7 @@ def memory(text: str) -> None:
 def main() -> int:
     cases = load_cases(CASES)
     accuracy(cases)
+    peers()
     throughput(cases)
     return 0
 

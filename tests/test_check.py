@@ -245,3 +245,26 @@ def test_draft_sheet_needs_source_and_a_real_date(tmp_path, capsys):
     status, out, err = _run(capsys, "extract", str(article), "--draft-sheet", "--source", "s", "--as-of", "2024-02-30")
     assert status == 1 and out == "" and err.count("\n") == 1
     assert "column 'as_of': '2024-02-30' is not a date" in err
+
+
+def test_compare_catches_an_edited_attribution_and_an_edited_unit():
+    edited = SHEET.replace(",Officials,", ",the ministry,").replace(",percent,exact,", ",percentage_points,exact,")
+    comparison = compare_with_sheet(extract_figures(TEXT), _sheet(edited))
+    assert list(comparison["status"]) == ["differs", "differs"] and not agree(comparison)
+    assert comparison.loc[0, "differs"] == "attribution: the ministry -> Officials"
+    assert comparison.loc[1, "differs"] == "unit: percentage_points -> percent"
+    assert summary(comparison) == "Of 2 figures in the sheet: 2 differs; the text has no other figures."
+
+    kind = compare_with_sheet(extract_figures(TEXT), _sheet(SHEET.replace(",people,", ",km,")))
+    assert kind.loc[0, "status"] == "differs"
+    assert kind.loc[0, "differs"] == "unit: km -> people; kind: measure -> count"
+    assert pd.isna(kind.loc[1, "differs"])
+
+
+def test_check_command_names_what_differs(tmp_path, capsys):
+    article, sheet = tmp_path / "a.txt", tmp_path / "s.csv"
+    article.write_text(TEXT, encoding="utf-8")
+    sheet.write_text(",".join(COLUMNS) + "\n" + SHEET.replace(",Officials,", ",Rebels,"), encoding="utf-8")
+    status, out, _ = _run(capsys, "check", str(article), "--sheet", str(sheet))
+    assert status == 1
+    assert "attribution: Rebels -> Officials" in out and "differs" in out

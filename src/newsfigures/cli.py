@@ -164,7 +164,17 @@ def _check(args: argparse.Namespace) -> int:
         sheet = load_figures(args.sheet)
     comparison = compare_with_sheet(extract_figures(text), sheet)
     table = comparison[
-        ["figure_id", "status", "surface", "char_start", "found_surface", "found_start", "sheet_figure", "found_figure"]
+        [
+            "figure_id",
+            "status",
+            "surface",
+            "char_start",
+            "found_surface",
+            "found_start",
+            "sheet_figure",
+            "found_figure",
+            "differs",
+        ]
     ]
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(table.astype(object).fillna("").to_string(index=False))

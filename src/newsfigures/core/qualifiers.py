@@ -42,7 +42,13 @@ class Qualifier:
 
 _ROWS = (
     Qualifier(
-        "exact", "the number as printed; lower = upper = value", "point", ("value", "lower", "upper"), "", "point"
+        "exact",
+        "the number as printed; lower = upper = value",
+        "point",
+        ("value", "lower", "upper"),
+        "",
+        "point",
+        before=("equal to", "equals", "equals to", "equaling", "equaling to", "equalling", "exactly", "precisely"),
     ),
     Qualifier(
         "approximate",
@@ -66,8 +72,14 @@ _ROWS = (
             "in the region of",
             "on the order of",
             "closer to",
+            "near",
+            "nearly around",
+            "~",
+            "\u2248",
+            "c.",
+            "ca.",
         ),
-        after=("or so",),
+        after=("or so", "or thereabouts"),
     ),
     Qualifier(
         "at_least",
@@ -76,8 +88,42 @@ _ROWS = (
         ("value", "lower"),
         "at least",
         "floor",
-        before=("at least", "no fewer than", "no less than", "not less than", "a minimum of"),
-        after=("or more", "plus", "+"),
+        before=(
+            "at least",
+            "no fewer than",
+            "no less than",
+            "not less than",
+            "a minimum of",
+            "a floor of",
+            "at least or equal to",
+            "greater than or equal to",
+            "more than or equal to",
+            "larger than or equal to",
+            "equal to or more than",
+            "equal to or greater than",
+            "bigger or equal than",
+            "higher or equal than",
+            "larger or equal than",
+            "greater or equal than",
+            "more or equal than",
+            "\u2265",
+            ">=",
+            "> =",
+        ),
+        after=(
+            "or more",
+            "or greater",
+            "or greater than",
+            "or more than",
+            "or higher",
+            "or above",
+            "or over",
+            "and more",
+            "and over",
+            "and above",
+            "plus",
+            "+",
+        ),
     ),
     Qualifier(
         "more_than",
@@ -99,6 +145,20 @@ _ROWS = (
             "well over",
             "well above",
             "just above",
+            "larger than",
+            "bigger than",
+            "higher than",
+            "exceed",
+            "exceeds",
+            "exceeded",
+            "surpass",
+            "surpasses",
+            "surpassed",
+            "topped",
+            "tops",
+            "beyond",
+            "north of",
+            ">",
         ),
     ),
     Qualifier(
@@ -108,7 +168,33 @@ _ROWS = (
         ("value", "upper"),
         "up to",
         "ceiling",
-        before=("up to", "as many as", "as much as", "at most", "no more than", "not more than", "a maximum of"),
+        before=(
+            "up to",
+            "as many as",
+            "as much as",
+            "at most",
+            "no more than",
+            "not more than",
+            "a maximum of",
+            "no higher than",
+            "no greater than",
+            "not exceeding",
+            "within",
+            "a cap of",
+            "capped at",
+            "a ceiling of",
+            "less than or equal to",
+            "fewer than or equal to",
+            "equal to or less than",
+            "equal to or fewer than",
+            "smaller or equal than",
+            "less or equal than",
+            "lower or equal than",
+            "\u2264",
+            "<=",
+            "< =",
+        ),
+        after=("or less", "or fewer", "or lower", "or below", "or under", "and under", "and below", "at most"),
     ),
     Qualifier(
         "less_than",
@@ -117,7 +203,19 @@ _ROWS = (
         ("value", "upper"),
         "less than",
         "ceiling",
-        before=("less than", "fewer than", "under", "below", "just under", "well under", "just below", "well below"),
+        before=(
+            "less than",
+            "fewer than",
+            "under",
+            "below",
+            "just under",
+            "well under",
+            "just below",
+            "well below",
+            "smaller than",
+            "lower than",
+            "<",
+        ),
     ),
     Qualifier(
         "nearly",
@@ -126,7 +224,7 @@ _ROWS = (
         ("value", "upper"),
         "nearly",
         "just_under",
-        before=("nearly", "almost", "close to", "just shy of", "approaching"),
+        before=("nearly", "almost", "close to", "just shy of", "approaching", "just short of"),
     ),
     Qualifier(
         "range",
@@ -158,6 +256,12 @@ def phrases_before() -> dict[str, str]:
 def phrases_after() -> dict[str, str]:
     """Return ``{phrase printed after a number: qualifier name}`` for the extractor."""
     return {phrase: q.name for q in _ROWS for phrase in q.after}
+
+
+#: Words after a strict comparison that make it inclusive: "more than 5,000 or equal to" is at least
+#: 5,000; the qualifier each strict one becomes.
+OR_EQUAL: tuple[str, ...] = ("or equal to it", "or equal to", "or equal")
+INCLUSIVE: dict[str, str] = {"more_than": "at_least", "less_than": "at_most"}
 
 
 def point_bounds(qualifier: str, value: float) -> tuple[float, float, float]:

@@ -20,6 +20,7 @@ from newsfigures.core.figures import figure_label, same_figure, validate_figures
 #: What each status in :func:`compare_with_sheet` means.
 STATUSES: dict[str, str] = {
     "ok": "the sheet's surface stands at its offsets and reads as the same figure",
+    "differs": "the figure stands at its offsets, but its attribution, unit or kind is not the sheet's (see differs)",
     "moved": "the same figure stands elsewhere in the text (its offsets are out of date)",
     "changed": "a different figure stands where the sheet's figure was",
     "missing": "the figure is no longer in the text",
@@ -40,7 +41,47 @@ _COLUMNS = {
     "found_figure": "str",
     "sheet_attribution": "str",
     "found_attribution": "str",
+    "sheet_unit": "str",
+    "found_unit": "str",
+    "differs": "str",
 }
+
+
+def unit_kind(unit) -> str:
+    """The kind of figure a sheet's unit implies (the ``kind`` column of an extraction):
+    ``percent`` for percent, percentage or basis points, ``currency`` for an ISO 4217 code
+    or a minor unit, ``fraction``, ``count`` for people and counts, ``duration``, else ``measure``."""
+    if not isinstance(unit, str):
+        return "count"
+    if unit in ("percent", "percentage_points", "basis_points"):
+        return "percent"
+    if unit in ("people", "count"):
+        return "count"
+    if unit == "fraction":
+        return "fraction"
+    if unit in _DURATIONS:
+        return "duration"
+    if (len(unit) == 3 and unit.isupper()) or unit in ("cents", "pence"):
+        return "currency"
+    return "measure"
+
+
+_DURATIONS = {"years", "months", "weeks", "days", "hours", "minutes", "seconds", "decades", "centuries"}
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _differences(sheet_row, match) -> list[str]:
+    """What a sheet row and the figure found for it disagree on, each as ``name: sheet's -> text's``
+    for ``attribution``, ``unit`` and ``kind``."""
+    pairs = {
+        "attribution": (_text(sheet_row.attribution), _text(match["attribution"])),
+        "unit": (_text(sheet_row.unit), _text(match["unit"])),
+        "kind": (unit_kind(sheet_row.unit), match["kind"]),
+    }
+    return [f"{name}: {a or '(none)'} -> {b or '(none)'}" for name, (a, b) in pairs.items() if a != b]
 
 
 def _claim(sheet_row, found: pd.DataFrame, free: set) -> tuple[str, int | None]:
@@ -79,8 +120,13 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
         found_end`` the extracted figure the row was matched with (missing when none);
         ``sheet_figure, found_figure`` each figure in words (e.g. ``at least 3,000``,
         from :func:`newsfigures.core.figures.figure_label`); ``sheet_attribution,
-        found_attribution`` str, missing when none. Attribution and unit are shown,
-        not compared: the status depends on surface, offsets, value, bounds and qualifier.
+        found_attribution, sheet_unit, found_unit`` str, missing when none; ``differs``
+        str: what the sheet and the text disagree on among ``attribution``, ``unit`` and
+        ``kind`` (the sheet's implied by its unit, :func:`unit_kind`), e.g. ``unit: people ->
+        count; kind: count -> measure`` (missing when they agree). Surface, offsets, value,
+        bounds and qualifier decide ``ok``, ``moved``, ``changed`` or ``missing``; a figure
+        that stands as recorded but differs in attribution, unit or kind is ``differs``
+        (a moved one stays ``moved``, with ``differs`` filled).
     """
     free = set(found.index)
     rows = []
@@ -89,6 +135,9 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
         match = found.loc[i] if i is not None else None
         if i is not None:
             free.discard(i)
+        differs = _differences(row, match) if match is not None and status in ("ok", "moved") else []
+        if differs and status == "ok":
+            status = "differs"
         rows.append(
             {
                 "figure_id": row.figure_id,
@@ -104,6 +153,9 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
                 "found_figure": None if match is None else figure_label(match),
                 "sheet_attribution": row.attribution,
                 "found_attribution": None if match is None else match["attribution"],
+                "sheet_unit": row.unit,
+                "found_unit": None if match is None else match["unit"],
+                "differs": "; ".join(differs) or None,
             }
         )
     for i in sorted(free, key=lambda i: found.at[i, "char_start"]):
@@ -123,6 +175,9 @@ def compare_with_sheet(found: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFrame
                 "found_figure": figure_label(match),
                 "sheet_attribution": None,
                 "found_attribution": match["attribution"],
+                "sheet_unit": None,
+                "found_unit": match["unit"],
+                "differs": None,
             }
         )
     frame = pd.DataFrame(rows, columns=list(_COLUMNS))

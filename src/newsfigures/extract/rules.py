@@ -18,12 +18,14 @@ Time and memory grow linearly with the text.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from fractions import Fraction
 
 import pandas as pd
+from text_to_num import text2num
 
-from newsfigures.core.qualifiers import phrases_after, phrases_before, point_bounds
+from newsfigures.core.qualifiers import INCLUSIVE, OR_EQUAL, phrases_after, phrases_before, point_bounds
 
 # --- Vocabularies ----------------------------------------------------------------------
 
@@ -35,7 +37,20 @@ _SMALL = {
     )
 }
 _TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "dozen": 12,
+    "dozens": 12,
+    # Indian numbering: "13 lakh" is 1,300,000, "2 crore" 20,000,000, "three lakh crore" 3 x 10^12
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "crore": 10**7,
+    "crores": 10**7,
+}
 # Abbreviated scales written after a number: "3.5bn", "1.5m", "$20k".
 _SCALE_ABBREVIATIONS = {
     "k": 10**3,
@@ -47,6 +62,9 @@ _SCALE_ABBREVIATIONS = {
     "bln": 10**9,
     "tn": 10**12,
     "trn": 10**12,
+    "tln": 10**12,
+    "mil": 10**6,
+    "mm": 10**6,  # only as printed in capitals ("US$ 1MM"); "4.5mm" is millimetres
 }
 # Denominators of fractions in words: "two-thirds", "a quarter of".
 _DENOMINATORS = {
@@ -68,6 +86,15 @@ _DENOMINATORS = {
     "ninths": 9,
     "tenth": 10,
     "tenths": 10,
+    "fourth": 4,
+    "fourths": 4,
+}
+# Fractions printed as one character: "½", "¾".
+_VULGAR = {
+    c: Fraction(n, d)
+    for c, n, d in zip(
+        "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞", [1, 1, 2, 1, 3, 1, 2, 3, 4, 1, 5, 1, 3, 5, 7], [2, 3, 3, 4, 4, 5, 5, 5, 5, 6, 6, 8, 8, 8, 8]
+    )
 }
 
 #: Qualifier phrases printed before a number, and the sheet qualifier each means.
@@ -78,6 +105,8 @@ _POSTFIX_QUALIFIERS = phrases_after()
 _PERCENT_UNITS = {
     "%": "percent",
     "percent": "percent",
+    "percents": "percent",
+    "percentage": "percent",
     "per cent": "percent",
     "pct": "percent",
     "percentage point": "percentage_points",
@@ -92,6 +121,10 @@ _CURRENCY_SYMBOLS = {
     "A$": "AUD",
     "C$": "CAD",
     "HK$": "HKD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "R$": "BRL",
+    "Mex$": "MXN",
     "$": "USD",
     "£": "GBP",
     "€": "EUR",
@@ -100,8 +133,39 @@ _CURRENCY_SYMBOLS = {
     "₽": "RUB",
     "₩": "KRW",
     "₴": "UAH",
+    "₺": "TRY",
+    "₪": "ILS",
+    "₦": "NGN",
+    "₱": "PHP",
+    "₫": "VND",
+    "₡": "CRC",
+    "₾": "GEL",
+    "₭": "LAK",
+    "₿": "BTC",
 }
-_CURRENCY_CODES = ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "KRW", "UAH", "CHF", "CAD", "AUD"]
+# Letters printed before "$" that name the dollar: "US$", "C $", "hk $", "usd$"; any case.
+_DOLLAR_PREFIXES = {
+    "us": "USD",
+    "u.s.": "USD",
+    "u.s": "USD",
+    "usd": "USD",
+    "c": "CAD",
+    "ca": "CAD",
+    "cad": "CAD",
+    "a": "AUD",
+    "au": "AUD",
+    "aud": "AUD",
+    "hk": "HKD",
+    "nz": "NZD",
+    "nzd": "NZD",
+    "s": "SGD",
+    "mex": "MXN",
+    "mxn": "MXN",
+}
+_CURRENCY_CODES = (
+    "USD EUR GBP JPY CNY RMB INR RUB KRW UAH CHF CAD AUD NZD HKD SGD SEK NOK DKK PLN CZK HUF TRY ZAR BRL MXN "
+    "ARS ILS SAR AED QAR NGN KES EGP PKR BDT IDR MYR THB VND PHP TWD BTC"
+).split()
 _CURRENCY_WORDS = {
     "dollars": "USD",
     "dollar": "USD",
@@ -117,8 +181,57 @@ _CURRENCY_WORDS = {
     "rouble": "RUB",
     "hryvnias": "UAH",
     "hryvnia": "UAH",
+    "us dollars": "USD",
+    "us dollar": "USD",
+    "u.s. dollars": "USD",
+    "american dollars": "USD",
+    "australian dollars": "AUD",
+    "australian dollar": "AUD",
+    "canadian dollars": "CAD",
+    "canadian dollar": "CAD",
+    "hong kong dollars": "HKD",
+    "new zealand dollars": "NZD",
+    "singapore dollars": "SGD",
+    "swiss francs": "CHF",
+    "swiss franc": "CHF",
+    "francs": "FRF",
+    "franc": "FRF",
+    "pesetas": "ESP",
+    "finnish markka": "FIM",
+    "markka": "FIM",
+    "marks": "DEM",
+    "dutch guilders": "NLG",
+    "guilders": "NLG",
+    "lira": "TRY",
+    "turkish lira": "TRY",
+    "chinese yuan": "CNY",
+    "renminbi": "CNY",
+    "rupee": "INR",
+    "indian rupees": "INR",
+    "pesos": "MXN",
+    "mexican pesos": "MXN",
+    "reais": "BRL",
+    "rand": "ZAR",
+    "shekels": "ILS",
+    "won": "KRW",
+    "naira": "NGN",
+    "bitcoins": "BTC",
+    "bitcoin": "BTC",
+    "satoshis": "satoshi",
+    # minor units keep the number as printed: "50 cents" is 50 cents, "250p" 250 pence
+    "cents": "cents",
+    "cent": "cents",
+    "pence": "pence",
+    "penny": "pence",
+    "pennies": "pence",
     **{c: c for c in _CURRENCY_CODES},
+    "rmb": "CNY",
+    "RMB": "CNY",
 }
+# ISO codes also printed in lower case after a number ("10 rmb", "20 usd"); others are words ("cad", "all").
+_LOWER_CODES = "usd eur gbp rmb jpy cny inr chf nzd hkd sgd btc mxn".split()
+# Words in a sentence that make "pounds" money rather than weight.
+_WEIGHT_WORDS = re.compile(r"\b(?:weigh\w*|heav\w+|ounces|lbs?|kg|kilos?|stone)\b|\bpounds\s+of\b", re.IGNORECASE)
 _MEASURE_UNITS = {
     **dict.fromkeys(["km", "kilometers", "kilometres", "kilometer", "kilometre"], "km"),
     **dict.fromkeys(["miles", "mile"], "miles"),
@@ -136,8 +249,39 @@ _MEASURE_UNITS = {
     **dict.fromkeys(["gallons", "gallon"], "gallons"),
     **dict.fromkeys(["megawatts", "MW"], "MW"),
     **dict.fromkeys(["gigawatts", "GW"], "GW"),
+    **dict.fromkeys(["kilowatts", "kW"], "kW"),
+    **dict.fromkeys(["kWh", "kilowatt hours", "kilowatt-hours"], "kWh"),
+    **dict.fromkeys(["MWh", "megawatt hours"], "MWh"),
+    **dict.fromkeys(["GWh", "gigawatt hours"], "GWh"),
+    **dict.fromkeys(["TWh", "terawatt hours"], "TWh"),
+    **dict.fromkeys(["square metres", "square meters", "sq m", "m2"], "m2"),
+    **dict.fromkeys(["square feet", "sq ft"], "sq_ft"),
+    **dict.fromkeys(["cubic metres", "cubic meters"], "m3"),
+    **dict.fromkeys(["centimetres", "centimeters", "centimetre", "centimeter", "cm"], "cm"),
+    **dict.fromkeys(["millimetres", "millimeters", "millimetre", "millimeter", "mm"], "mm"),
+    **dict.fromkeys(["inches", "inch"], "inches"),
+    **dict.fromkeys(["yards", "yard"], "yards"),
+    **dict.fromkeys(["grams", "gram", "g"], "g"),
+    **dict.fromkeys(["milligrams", "milligram", "mg"], "mg"),
+    **dict.fromkeys(["micrograms", "mcg"], "ug"),
+    **dict.fromkeys(["ounces", "ounce", "oz"], "oz"),
+    **dict.fromkeys(["millilitres", "milliliters", "ml"], "ml"),
+    **dict.fromkeys(["mph", "miles per hour"], "mph"),
+    **dict.fromkeys(["km/h", "kph", "kmh", "kilometres per hour", "kilometers per hour"], "km/h"),
+    **dict.fromkeys(["knots"], "knots"),
+    **dict.fromkeys(["GB", "gigabytes"], "GB"),
+    **dict.fromkeys(["MB", "megabytes"], "MB"),
+    **dict.fromkeys(["TB", "terabytes"], "TB"),
+    **dict.fromkeys(["Mbps"], "Mbps"),
+    **dict.fromkeys(["Gbps"], "Gbps"),
+    **dict.fromkeys(["calories", "kcal"], "kcal"),
+    **dict.fromkeys(["bpd", "barrels a day", "barrels per day"], "barrels_per_day"),
 }
-_UNIT_ABBREVIATIONS = ["km2", "km", "kg", "MW", "GW"]  # may be written without a space: "300km"
+# May be written without a space: "300km", "20mg", "70mph", "4.5mm", "250GB".
+_UNIT_ABBREVIATIONS = [
+    "km2", "km/h", "km", "kg", "MW", "GW", "kW", "kWh", "MWh", "GWh", "TWh", "m2", "cm", "mm", "mg", "mcg", "ml",
+    "mph", "kph", "kmh", "GB", "MB", "TB", "Mbps", "Gbps", "kcal", "bpd", "oz", "lbs", "lb", "sq ft", "sq m",
+]  # fmt: skip
 _TEMPERATURE_UNITS = {
     "C": "celsius",
     "F": "fahrenheit",
@@ -175,7 +319,8 @@ _SUFFIX_UNITS: dict[str, tuple[str, str]] = {
 # Nouns that make a count a count of people ("3,000 North Korean soldiers").
 _PERSON_NOUNS = (
     "people persons person individuals soldiers soldier troops forces personnel servicemen servicemembers "
-    "service members fighters combatants militants civilians residents inhabitants citizens refugees "
+    "service members crew crews engineers advisers advisors experts specialists inspectors farmers commuters "
+    "fighters combatants militants civilians residents inhabitants citizens refugees "
     "migrants asylum seekers children kids women men adults teenagers boys girls workers employees staff "
     "members voters protesters demonstrators prisoners detainees hostages captives casualties victims "
     "dead patients students recruits conscripts reservists volunteers mercenaries officers sailors pilots "
@@ -199,7 +344,7 @@ _OBJECT_VERBS = (
 # Verbs that often follow a count with its noun left out ("some 40,000 took part").
 _VERBS_AFTER = "took take takes went go left came come remain remained stayed live lived say said".split()
 # Words after which a number word is a reference, not a figure: "the two leaders".
-_DETERMINERS = "the these those its their his her our your my whose all both every last next first other".split()
+_DETERMINERS = "the these those its their his her our your my whose both every last next first other".split()
 # Verbs before "from X to Y" that make it a change between two figures, not a range.
 _CHANGE_VERBS = (
     "rose risen rise rises rising fell fallen fall falls falling increased increase increases "
@@ -219,7 +364,7 @@ _SAY_VERBS = (
 ).split()
 # Lower-case words that can make up the source of a figure ("U.S. officials", "Ukraine's defense ministry").
 _SOURCE_NOUNS = (
-    "officials official analysts analyst experts expert authorities police ministry military "
+    "officials official teams team analysts analyst experts expert authorities police ministry military "
     "government intelligence sources source spokesperson spokesman spokeswoman researchers "
     "monitors organizers organisers observers agency office estimates data figures census survey "
     "report poll study statistics army commander commanders minister ministers diplomats "
@@ -287,7 +432,9 @@ _IDENTIFIER_WORDS = (
     "Stage Grade Game Week Day Year Vol Volume Figure Table Episode Season Part Step Lot Model "
     "Type Mark Mk Rank Seat District Ward Zone Sector Exit Junction Unit Block Building Squadron "
     "Brigade Division Regiment Battalion Corps Protocol Directive Clause Paragraph Item Number "
-    "Proposition Prop Bill Act Rule page pages paragraph clause number"
+    "Proposition Prop Bill Act Rule page pages paragraph clause number Nasdaq FTSE DAX Nikkei CAC Stoxx Russell "
+    "iOS Android macOS iPhone iPad Galaxy Pixel PlayStation Xbox Switch Formula Radio Ligue Serie Euro Fortune "
+    "Version version Vision Agenda Pro COP Covid S&P"
 ).split()
 _MONTHS = (
     "January February March April May June July August September October November December "
@@ -298,12 +445,33 @@ _MONTHS = (
 
 
 def _words(words, capitalised: bool = True) -> str:
-    """A regex alternation of literal phrases, longest first, each also Capitalised."""
+    """A regex matching any of the literal phrases (each also Capitalised), the longest it can.
+
+    The phrases are laid out as a trie ("more than", "more than or equal to" -> "more\\s+than
+    (?:\\s+or\\s+equal\\s+to)?"): the scan tries each letter once instead of every phrase in
+    turn, which keeps it fast as the vocabularies grow.
+    """
     variants = set(words)
     if capitalised:
         variants |= {w[:1].upper() + w[1:] for w in words}
-    escaped = (r"\s+".join(re.escape(part) for part in w.split(" ")) for w in variants)
-    return "(?:" + "|".join(sorted(escaped, key=len, reverse=True)) + ")"
+    trie: dict = {}
+    for phrase in variants:
+        node = trie
+        for token in [r"\s+" if ch == " " else re.escape(ch) for ch in phrase]:
+            node = node.setdefault(token, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict) -> str:
+    ends = "" in node
+    branches = [token + _trie_pattern(child) for token, child in sorted(node.items()) if token]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body if len(branches) == 1 and len(body) <= 3 else f"(?:{body})"
 
 
 def _unnamed(pattern: str) -> str:
@@ -312,51 +480,99 @@ def _unnamed(pattern: str) -> str:
 
 
 _SCALE_WORD = _words(_SCALES, capitalised=False)
-_SMALL_WORD = rf"(?:{_words(_TENS)}(?:[\s-]{_words(list(_SMALL)[1:10], False)})?|{_words(list(_SMALL)[1:])})\b"
-_NUMBER = (
-    # "half a million", "a quarter of a million", "a quarter-million"
-    rf"[Hh]alf\s+an?\s+{_SCALE_WORD}\b"
-    rf"|(?:[Aa]|[Oo]ne)[\s-]quarter(?:\s+of\s+an?\s+|[\s-]){_SCALE_WORD}\b"
-    # "a million", "one hundred", "a dozen"; not the "a" of "a million-strong army"
-    rf"|(?:[Aa]n?|[Oo]ne)\s+{_SCALE_WORD}\b(?![-\u2011]strong)"
-    # digits with thousands separators and decimals; not inside "F-16", "1.2.3", "3:1"
-    r"|(?<![\w.,:/])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-    # number words: "twenty-five", "three hundred and fifty"
-    rf"|{_SMALL_WORD}(?:[\s-]+hundred\b(?:\s+(?:and\s+)?{_SMALL_WORD})?)?"
+_BIG_SCALE = _words([w for w in _SCALES if w not in ("hundred", "dozen", "dozens")], capitalised=False)
+_UNIT_WORD = _words(list(_SMALL)[1:10])
+_TENS_WORD = _words(_TENS)
+# A number below 100 in words: "seven", "nineteen", "forty-two", "fifty - two", "fifty two"
+_BELOW_100 = rf"(?:{_TENS_WORD}(?:(?:\s*-\s*|\s+){_words(list(_SMALL)[1:10], False)}\b)?|{_words(list(_SMALL))})\b"
+_SMALL_WORD = _BELOW_100
+# Below 1,000: "two hundred and forty", "a hundred and five", "twenty-two hundred"
+_GROUP = rf"(?:(?:{_BELOW_100}|[Aa]n?)[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+# Spoken decimals: "two point five", "two hundred point zero three"
+_POINT = rf"\s+point(?:\s+(?:{_words(list(_SMALL)[:10], False)})\b)+|\s+point\s+{_BELOW_100}"
+# Digits: thousands set off by commas or by (no-break, narrow no-break, thin) spaces, Indian
+# grouping ("12,34,567"), decimals; not inside "F-16", "1.2.3", "3:1".
+_DIGITS = (
+    r"(?:(?<![\w.,:/])|(?<=USD)|(?<=EUR)|(?<=GBP)|(?<=CHF))(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
+    r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d|,\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
+    r"|(?<![\w.,])\.\d+|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
 )
+_NUMBER = (
+    # "half a million", "a quarter of a million", "a quarter-million", "three quarters of a billion"
+    rf"(?:[Hh]alf|(?:(?:[Aa]|[Oo]ne)[\s-])?[Qq]uarter|{_UNIT_WORD}[\s-](?:quarters|thirds))"
+    rf"(?:\s+of\s+an?\s+|\s+an?\s+|[\s-])(?:{_BIG_SCALE}|dozen)\b"
+    # "a million", "one hundred"; not the "a" of "a million-strong army"
+    rf"|[Aa]n?\s+{_SCALE_WORD}\b(?![-\u2011]strong)(?:\s+and\s+{_BELOW_100})?"
+    # "3/4", "2 1/2" (a date "9/11" is skipped before this is tried)
+    r"|(?<![\w.,:/])(?:\d{1,3}\s+)?\d{1,2}/\d{1,2}(?![\d/])"
+    rf"|(?:{_DIGITS})(?:\s+hundred\b(?:\s+and\s+\d{{1,2}}(?![\d,.]))?)?"
+    # number words: "twenty-five", "three hundred and fifty", "two point five"
+    rf"|{_GROUP}(?:{_POINT})?"
+)
+# A number's sign: "-4", "\u22123.2%", "minus 5", "negative ten"
+_SIGN = r"(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.$\u20ac\u00a3])|(?:[Mm]inus|[Nn]egative)\s+)"
+# "and a half" after a number or its scale: "one and a half", "3 million and a half"
+_AND_FRACTION = r"\s+and\s+(?:an?|one)\s+(?:half|quarter|third|fourth|fifth)\b"
 _SCALE = (
-    rf"(?:\s+{_SCALE_WORD}\b){{1,2}}"
-    r"|\s?(?:bn|bln|mn|mln|tn|trn)\b|(?<=\d)(?:m|k|b)\b"
+    rf"(?:(?:\s+|[-\u2011](?!{_SCALE_WORD}[-\u2011]strong)){_SCALE_WORD}\b){{1,2}}"
+    # "one million two hundred thousand", "two thousand and two hundred", "4 thousand 3 hundred and 21"
+    rf"(?:\s+(?:{_GROUP}|\d{{1,3}})\s+{_BIG_SCALE}\b|\s+(?:{_GROUP}|\d{{1,3}})\s+hundred\b(?:\s+and\s+(?:{_BELOW_100}|\d{{1,2}}))?)*"
+    rf"(?:\s+and\s+{_GROUP}(?![\s-]*(?:{_SCALE_WORD}|point|{_words(_DENOMINATORS, False)})\b))?"
+    r"|\s?(?:bn|bln|mn|mln|tn|trn|tln)\b|(?<=\d)(?:m|k|b|M|K|B|MM|mil)\b|\s(?:k|K)\b(?!\s*\d)"
+)
+_CODES = _words(_CURRENCY_CODES, False)
+_PERCENT = (
+    r"\s?%(?![0-9A-Fa-f]{2})|\s?(?:percentage|basis)\s+points?\b|\s?(?:percents?|per\s?cent|pct|bps|pp)\b"
+    r"|\s?percentage\b(?!\s+of)"
+)
+_CURRENCY_AFTER = (
+    rf"\s?(?:{_CODES}|M(?:USD|EUR|GBP|AUD|CHF))\b(?:\s+(?:thousand|million|billion|trillion)\b)?"
+    rf"|[\s-]{_words(_CURRENCY_WORDS)}\b"
+    rf"|\s{_words(_LOWER_CODES, False)}\b|(?<=\d)p\b|\s?[$€£¥₹₽₩₴₺₪₦₱₫₡₾₭₿](?!\d)"
 )
 _SUFFIX = (
-    r"\s?%|\s?(?:percentage|basis)\s+points?\b|\s?(?:percent|per\s?cent|pct|bps|pp)\b"
+    rf"{_PERCENT}"
     r"|[-\u2011]strong\b"
     # with a space: after a scale word ("a million strong army") or ending the phrase
     # ("is 3,000 strong."), so that "two strong candidates" stays two candidates
     r"|(?:(?<=hundred)|(?<=thousand)|(?<=million))\s+strong\b|\s+strong\b(?!\s+(?!(?:and|or|but)\b)[A-Za-z])"
     r"|[\s-](?:year|month|week|day)s?[\s-]olds?\b"
     r"|\s?\u00b0\s?[CF]\b|(?<=\d)[CF]\b|\s+degrees(?:\s+(?:[Cc]elsius|[Ff]ahrenheit))?\b"
-    rf"|\s{_words(_CURRENCY_WORDS, False)}\b"
-    rf"|[\s-]?{_words(_UNIT_ABBREVIATIONS, False)}\b"
+    rf"|{_CURRENCY_AFTER}"
+    rf"|[\s-]?{_words(_UNIT_ABBREVIATIONS, False)}(?![\w/])"
     rf"|[\s-]{_words([u for u in _MEASURE_UNITS if u not in _UNIT_ABBREVIATIONS and len(u) > 2], False)}\b"
     rf"|[\s-]{_words(_TIME_UNITS, False)}\b"
 )
-_CURRENCY = rf"{_words(_CURRENCY_SYMBOLS, False)}|{_words(_CURRENCY_CODES, False)}\s"
+# Capitals, or glued in any case ("usd$ 15"); one letter only glued ("C$"), so "a $5 fee" stays dollars.
+_DOLLAR = (
+    rf"{_words([p.upper() for p in _DOLLAR_PREFIXES if len(p) > 1], False)}\s?\$"
+    rf"|(?i:{_words(_DOLLAR_PREFIXES, False)})\$"
+)
+_CURRENCY = (
+    rf"{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{_CODES}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
+    rf"|{_words(_LOWER_CODES, False)}\s"
+)
 #: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
 _QUANTITY = re.compile(
-    rf"(?:(?P<currency>{_CURRENCY})\s?)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})?(?P<suffix>{_SUFFIX})?"
+    rf"(?P<sign>{_SIGN})?(?:(?P<currency>{_CURRENCY})\s?)?(?P<number>{_NUMBER})(?P<and1>{_AND_FRACTION})?"
+    rf"(?P<scale>{_SCALE})?(?P<and2>{_AND_FRACTION})?(?P<suffix>{_SUFFIX})?"
+    # "3 dollars 50 cents", "thirteen dollars and forty-five cents"
+    rf"(?P<cents>(?:(?<=dollars)|(?<=[Uu][Ss][Dd]))\s+(?:and\s+)?(?:\d{{1,2}}|{_BELOW_100})(?:\s+cents?\b|(?=\s*[.,;!?]|\s*$|\s+more\b)))?"
 )
 _Q = _unnamed(_QUANTITY.pattern)
+_DEN_SINGULAR = _words([d for d in _DENOMINATORS if not d.endswith("s") and d != "halves"], False)
+_DEN_PLURAL = _words([d for d in _DENOMINATORS if d.endswith("s")], False)
 _FRACTION = (
-    rf"(?:(?:{_words(list(_SMALL)[2:10])})[\s-](?:{_words([d for d in _DENOMINATORS if d.endswith('s')], False)})"
-    rf"|(?:[Aa]n?|[Oo]ne)[\s-](?:{_words([d for d in _DENOMINATORS if not d.endswith('s')], False)})(?=\s+of\b)"
-    r"|[Hh]alf(?=\s+(?:of|the|its|their|his|her|our|all|these|those)\b))\b"
+    rf"(?:(?:{_words(list(_SMALL)[2:10])})(?:\s*-\s*|\s+)(?:{_DEN_PLURAL})"
+    # "a quarter of", "one-eighth", "a half" at a clause's end, "cut by a quarter."
+    rf"|(?:[Aa]n?|[Oo]ne)(?:\s*-\s*|\s+)(?:{_DEN_SINGULAR})(?=\s+of\b|\s*[.,;:!?)]|\s*$|\s+(?:and|or|but)\b)"
+    r"|[Hh]alf(?=\s+(?:of|the|its|their|his|her|our|all|these|those|people)\b|\s*[.,;:!?)]|\s*$))\b"
     rf"(?!(?:\s+of)?\s+an?\s+{_SCALE_WORD}\b|[\s-]{_SCALE_WORD}\b)"
 )
-# Proportions: "one in five", "4 in 10" (not "5 in 10 minutes").
+# Proportions: "one in five", "4 in 10", "three out of 40", "eight times out of ten" (not "5 in 10 minutes").
 _PROPORTION = (
-    rf"(?:{_SMALL_WORD}|\d{{1,3}})\s+in\s+(?:{_SMALL_WORD}|\d{{1,3}}(?![\d,]))"
-    rf"(?![\s-]*(?:%|per|{_words(_TIME_UNITS, False)}\b|{_words(_MEASURE_UNITS, False)}\b))"
+    rf"(?:{_GROUP}|\d{{1,3}})(?:\s+times)?\s+(?:in|out\s+of)\s+(?:{_GROUP}|\d{{1,3}}(?:,\d{{3}})?(?![\d,]))"
+    rf"(?![\s-]*(?:%|per|{_words(_TIME_UNITS, False)}\b|{_words(_MEASURE_UNITS, False)}\b|{_SCALE_WORD}\b))"
 )
 _VAGUE = (
     r"(?:[Tt]ens|[Hh]undreds)\s+of\s+(?:thousands|millions|billions)\b"
@@ -369,7 +585,12 @@ _NOT_FIGURES = (
     # dates: "Oct. 24, 2024", "24 October", "October 2024", "2024-10-24", "10/24/2024", "9/11"
     rf"{_MONTH}\s+{_YEAR}\b|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?"
-    r"|\d{4}-\d\d-\d\d\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+    r"|\d{4}-\d\d-\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
+    # "9/11", "24/7", but not a plain fraction ("3/4", "1/2", "7/10")
+    r"|(?!(?:1/[2-58]|2/[35]|3/[458]|4/5|[1357]/8|[1379]/10)(?!\d))\d{1,2}/\d{1,2}\b"
+    # photo-caption counters ("Image 3 of 12", a line ending "3 of 12") and ranks ("top ten")
+    rf"|(?:Image|Photo|Picture|Slide|Photograph|Video)s?\s+\d+\s+of\s+\d+|\d{{1,3}}\s+of\s+\d{{1,3}}(?=[ \t]*(?:\n|$))"
+    rf"|[Tt]op[\s-]+(?:\d+|{_BELOW_100})\b(?!\s*(?:%|per\s?cent|percent))"
     # year spans and decades: "2022-23", "2014-2016", "the 1990s", "the '90s"
     rf"|{_YEAR}\s*[-\u2013/]\s*(?:{_YEAR}|\d\d)\b|\d{{0,2}}\d0s\b|['\u2019]\d0s\b"
     # clock times: "3 p.m.", "10:30", "9am", "1400 GMT"
@@ -382,21 +603,40 @@ _NOT_FIGURES = (
     # identifiers: "Article 5", "No. 10", "Boeing 737"
     rf"|(?:{_words(_IDENTIFIER_WORDS, False)}\.?|No\.|no\.)\s*\d[\d.,:/-]*\w*"
 )
-_RANGE_SEP = r"\s*[-\u2013\u2014]\s*|\s+to\s+"
-_POSTFIX = r"\s+or\s+(?:more|so)\b|[-\u2011]plus\b|\+"
+_RANGE_SEP = r"\s*[-\u2013\u2014~]\s*|\s+(?:to|through|thru)\s+"
+# A postfix is not the start of another comparative: "10 and more than 40" is two.
+_POSTFIX = (
+    "(?:"
+    + "|".join(
+        r"\+" if p == "+" else r"[-\u2011\s]plus\b" if p == "plus" else rf"\s+{_words([p], False)}\b"
+        for p in sorted(_POSTFIX_QUALIFIERS, key=len, reverse=True)
+    )
+    + r")(?!\s+(?:[-\u2212]?[\d$\u20ac\u00a3]|(?:than|an?|one|two|three|four|five|six|seven|eight|nine|ten|half)\b))"
+)
+_OR_EQUAL = rf"\s+{_words(OR_EQUAL, False)}\b"
+_QUALIFIER = rf"{_words(QUALIFIER_PHRASES)}(?:(?<=[<>=~\u2248\u2264\u2265.])\s*|\s+)"
+# "above the 10,000 mark", "around the 80% mark"
+_THE_MARK = r"(?:the\s+(?=\S+\s+(?:mark|level|threshold|barrier)\b))?"
+
 
 #: Every figure (and every look-alike that is not one), found in one scan.
 _SCAN = re.compile(
-    r"(?<![\w\-\u2011])(?:"
+    r"(?<![\w\-\u2011=<>])(?:"
     rf"(?P<skip>{_NOT_FIGURES})"
     rf"|(?P<range>(?P<range_word>[Bb]etween|[Ff]rom)\s+{_Q}(?:\s+(?:and|to)\s+|\s*[-\u2013]\s*){_Q})"
     rf"|(?P<vague>{_VAGUE})"
     r"|(?P<strong>(?:[Hh]undred|[Tt]housand|[Mm]illion)[-\u2011]strong)\b"
-    rf"|(?:(?P<qualifier>{_words(QUALIFIER_PHRASES)})\s+)?"
-    rf"(?P<figure>(?P<fraction>{_FRACTION})|(?P<proportion>{_PROPORTION})|{_Q}(?:(?:{_RANGE_SEP}){_Q})?)(?P<postfix>{_POSTFIX})?"
+    rf"|(?:(?P<qualifier>{_QUALIFIER}){_THE_MARK})?"
+    rf"(?P<figure>(?P<fraction>{_FRACTION})|(?P<proportion>{_PROPORTION})|{_Q}(?:(?:{_RANGE_SEP}){_Q})?)"
+    rf"(?P<postfix>{_POSTFIX})?(?P<or_equal>{_OR_EQUAL})?"
+    # a second comparative joined to the first: "more than 100 and less than 300"
+    rf"(?(qualifier)(?P<joined>(?:,?\s+(?:and|but)\s+|,\s+){_QUALIFIER}{_Q})?)"
     r")"
 )
 
+_JOINED_PART = re.compile(
+    rf"(?P<qualifier>{_words(QUALIFIER_PHRASES)})(?:(?<=[<>=~\u2248\u2264\u2265.])\s*|\s+){_QUANTITY.pattern}"
+)
 _NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ans|ese|is)\b")  # "Ukrainians", "Chinese", "Israelis"
 _PERSON = rf"{_words(_PERSON_NOUNS)}\b|{_NATIONALITY.pattern}"
 # Earlier in the sentence, a person or a group of people makes a bare number a count of people.
@@ -428,6 +668,11 @@ _ASIDE_AFTER = re.compile(r"\s*(?:[\u2014\u2013]|--)(?:[^\u2014\u2013.;:!?]{1,80
 _COMPOUND = re.compile(r"[-\u2011](?P<noun>[a-z]+)\b(?![-\u2011]\w)")
 # A person's age: "Kim, 40, met ..." (a bare number set off by commas after a name) and "aged 40".
 _AGED_BEFORE = re.compile(r"\b(?:[Aa]ged|[Aa]ges?|[Aa]ge\s+of)\s+$")
+_AGE_QUALIFIERS = {"more_than", "less_than", "at_least", "at_most"}
+_AGE_GROUP_BEFORE = re.compile(
+    r"\b(?:adults|people|persons|children|kids|men|women|patients|pensioners|those|anyone|everyone|voters|"
+    r"residents|workers|drivers|teenagers|boys|girls|citizens|individuals|Americans|Britons)(?:\s+aged)?\s+$"
+)
 _AGE_AFTER = re.compile(r"\s*(?:[,)]|[.;!?](?:\s|$))")
 _CURRENCY_OF = re.compile(rf"\s+of\s+({_words(_CURRENCY_WORDS, False)})\b")
 _NOT_AFTER = re.compile(
@@ -478,6 +723,8 @@ _NAME_BEFORE = re.compile(
     + rf"(?<![\w'\u2019.-]){_NAME}(?:\s+{_NAME})*,\s*$"
 )
 # Between a figure and a later "X said ..." phrase, this ends the figure's clause.
+# Between an attribution and a later figure, this ends the phrase's reach: "..., a poll found, while ...".
+_STRONG_BREAK = re.compile(r"[;:]|,\s+(?:while|whereas|although|though|but|yet)\b")
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|as|yet)\b")
 #: Longest sentence kept whole, in characters; longer runs without a full stop are cut at a
 #: space, so that attribution and the ``sentence`` column stay linear in the text.
@@ -501,39 +748,120 @@ _COLUMNS = {
 # --- Reading one match -------------------------------------------------------------------
 
 
+_SPACES = re.compile(r"[\s\-\u2011]+")
+_PLAIN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_WHOLE_WORDS = re.compile(
+    r"(?!.*\b(?:a|an|half|quarter|dozens?|point|lakhs?|crores?)\b)[A-Za-z][A-Za-z\s-]*", re.IGNORECASE
+)
+_TOKEN = re.compile(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[A-Za-z]+")
+_DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
+
+
 def _number_value(text: str) -> Fraction:
-    """The value of a number phrase: "3,000", "1.2 million", "two hundred and fifty", "half a million"."""
-    total, group = Fraction(0), None
-    for token in re.findall(r"[\d.,]*\d|[A-Za-z]+", text.lower()):
-        if token[0].isdigit():
-            group = Fraction(token.replace(",", ""))
+    """The value of a number phrase: "3,000", "12 000", "1.2 million", "two hundred and fifty",
+    "half a million", "one and a half", "2 1/2", "½", "two point five", "three lakh crore"."""
+    if _PLAIN.fullmatch(text):
+        return Fraction(text.replace(",", ""))  # most figures: "3,000", "41.1"
+    if _WHOLE_WORDS.fullmatch(text):
+        # Whole numbers in words ("two hundred and forty", "one million two hundred thousand"):
+        # text2num reads them; it declines "a hundred", "half a million", "two point five" and
+        # Indian scales, which the reader below handles.
+        try:
+            return Fraction(text2num(re.sub(r"\s*-\s*|\s+", lambda m: "-" if "-" in m[0] else " ", text.lower()), "en"))
+        except ValueError:
+            pass
+    text = re.sub(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{2,3}(?!/))", "", text.lower())
+    integer, _, decimals = re.split(r"\b(point)\b", text, maxsplit=1) if " point " in text else (text, "", "")
+    total, group, last_scale, after_scale = Fraction(0), None, 1, False
+    tokens = _TOKEN.findall(integer)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (
+            token == "and"
+            and i + 2 < len(tokens)
+            and tokens[i + 1] in ("a", "an", "one")
+            and tokens[i + 2] in _DENOMINATORS
+        ):
+            part = Fraction(1, _DENOMINATORS[tokens[i + 2]])
+            if group is None and total:
+                total += part * last_scale  # "3 million and a half"
+            else:
+                group = (group or 0) + part
+            i += 3
+            continue
+        if token[0].isdigit() or token[0] == ".":
+            group = (group or 0) + (Fraction(*map(int, token.split("/"))) if "/" in token else Fraction(token))
+        elif token in _VULGAR:
+            group = (group or 0) + _VULGAR[token]
         elif token in _SMALL or token in _TENS:
             group = (group or 0) + _SMALL.get(token, _TENS.get(token, 0))
         elif token in ("a", "an", "one") and group is None:
             group = Fraction(1)
-        elif token == "half":
-            group = Fraction(1, 2)
-        elif token == "quarter":
-            group = (group or 1) * Fraction(1, 4)
-        elif token in ("hundred", "dozen"):
+        elif token in _DENOMINATORS:
+            group = (1 if group is None else group) / _DENOMINATORS[token]
+        elif token in ("hundred", "dozen", "dozens"):
             group = (1 if group is None else group) * _SCALES[token]
         elif token in _SCALES or token in _SCALE_ABBREVIATIONS:
-            total += (1 if group is None else group) * _SCALES.get(token, _SCALE_ABBREVIATIONS.get(token, 1))
-            group = None
-    return total + (group or 0)
+            scale = _SCALES.get(token, _SCALE_ABBREVIATIONS.get(token, 1))
+            if group is None and after_scale and last_scale < scale:
+                total *= scale  # "lakh crore", "thousand billion"
+            else:
+                total += (1 if group is None else group) * scale
+            group, last_scale = None, scale
+            after_scale = True
+            i += 1
+            continue
+        after_scale = False
+        i += 1
+    value = total + (group or 0)
+    if decimals:
+        words = re.findall(r"[a-z]+", decimals)
+        if all(w in _DIGIT_WORDS for w in words):
+            digits = "".join(_DIGIT_WORDS[w] for w in words)
+        else:
+            digits = str(int(_number_value(decimals)))  # "point seventy-one"
+        value += Fraction(f"0.{digits}")
+    return value
 
 
 def _quantity(match: re.Match) -> dict:
     """Read one :data:`_QUANTITY` match into value, unit, kind and what was printed."""
     number, scale = match["number"], (match["scale"] or "").strip()
+    if scale in ("M", "B", "K", "MM"):
+        scale = {"M": "m", "B": "b", "K": "k", "MM": "mn"}[scale]
     # "-year-old" -> "year old", " per  cent" -> "per cent", "\u00b0C" -> "C"
-    suffix = re.sub(r"[\s\-\u2011]+", " ", (match["suffix"] or "").replace("\u00b0", "")).strip()
+    suffix = match["suffix"] or ""
+    if suffix:
+        suffix = _SPACES.sub(" ", suffix.replace("\u00b0", "")).strip()
     unit, kind = _SUFFIX_UNITS.get(suffix) or _SUFFIX_UNITS.get(suffix.lower()) or (None, None)
+    words = suffix.split()
+    if len(words) == 2 and words[0] in _CURRENCY_CODES and words[1] in _SCALES:
+        unit, kind, scale = words[0], "currency", words[1]  # "75 USD million"
+    elif suffix in _CURRENCY_SYMBOLS:
+        unit, kind = _CURRENCY_SYMBOLS[suffix], "currency"
+    elif unit is None and ("/" in number or not number.isascii()) and not scale and not re.match(r"\d+\s", number):
+        unit, kind = "fraction", "fraction"  # "3/4", "½"; "2 1/2 days" has its unit
+    elif suffix == "p":
+        unit, kind = "pence", "currency"
+    elif suffix.startswith("M") and suffix[1:] in _CURRENCY_CODES:
+        unit, kind, scale = suffix[1:], "currency", "mn"  # "30 MUSD": millions of dollars
+    value = _number_value(" ".join(p for p in (number, match["and1"], scale, match["and2"]) if p))
     if match["currency"]:
         code = match["currency"].strip()
-        unit, kind = _CURRENCY_SYMBOLS.get(code, code), "currency"
+        if code.endswith("$") and code != "$":
+            unit = _DOLLAR_PREFIXES.get(code[:-1].strip().lower()) or _CURRENCY_SYMBOLS.get(code, "USD")
+        elif code.startswith("M") and code[1:] in _CURRENCY_CODES:
+            unit, value = code[1:], value * 10**6
+        else:
+            unit = _CURRENCY_SYMBOLS.get(code) or _CURRENCY_WORDS.get(code) or _CURRENCY_WORDS.get(code.upper(), code)
+        kind = "currency"
+    if match["cents"]:
+        value += _number_value(re.sub(r"cents?|and", "", match["cents"])) / 100
+    if match["sign"]:
+        value = -value
     return {
-        "value": _number_value(f"{number} {scale}"),
+        "value": value,
         "digits": number,
         "scale": scale,
         "currency": match["currency"],
@@ -573,7 +901,7 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _word_number_is_reference(text: str, start: int, q: dict) -> bool:
     """Number words that name rather than count: bare "one", "the two leaders", "Group of Seven"."""
     digits = q["digits"]
-    if not digits[0].isalpha() or q["scale"] or q["value"] >= 100:
+    if not digits[0].isalpha() or q["scale"] or q["kind"] == "currency" or q["value"] >= 100:
         return False
     if q["value"] == 1:
         return True
@@ -589,6 +917,14 @@ def _is_age(text: str, f: dict) -> bool:
     before = max(0, f["start"] - 12)
     # This runs for every figure: a substring test spares most of them the regex search.
     if "ge" in text[before : f["start"]] and _AGED_BEFORE.search(text, before, f["start"]):
+        return True
+    # "adults over 65", "children under five", "people aged 18 or over"
+    if (
+        f["qualifier"] in _AGE_QUALIFIERS
+        and f["unit"] in (None, "people", "count", "years")
+        and f["value"] <= 120
+        and _AGE_GROUP_BEFORE.search(text, max(0, f["start"] - 30), f["start"])
+    ):
         return True
     return (
         f["unit"] is None
@@ -643,21 +979,33 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     if m["strong"]:
         value = float(_SCALES[m["strong"].split("-")[0].split("\u2011")[0].lower()])
         return [_figure(m.start(), m.end(), value, nan, nan, "approximate", unit="people", kind="count")]
+    if m["joined"]:
+        return _read_joined(text, m)
     if m["fraction"]:
-        words = re.split(r"[\s-]+", m["fraction"].lower())
-        value = (
-            float(Fraction(1, 2))
-            if words == ["half"]
-            else float(Fraction(_number_value(words[0]), _DENOMINATORS[words[-1]]))
-        )
+        value = float(_number_value(m["fraction"]))
         qualifier, start = _qualifier(m)
         return [_figure(start, m.end(), *point_bounds(qualifier, value), qualifier, unit="fraction", kind="fraction")]
 
     if m["proportion"]:
-        part, whole = (_number_value(side) for side in re.split(r"\s+in\s+", m["proportion"]))
-        if not 0 < part < whole:
+        sides = re.split(r"(?:\s+times)?\s+(?:in|out\s+of)\s+", m["proportion"])
+        part, whole = (_number_value(side) for side in sides)
+        if part > whole:
+            # "12 in six boxes", "8 in 5": two counts, not a proportion
+            start = m.start("proportion")
+            return [
+                _figure(start, start + len(sides[0]), *point_bounds("exact", float(part)), "exact"),
+                _figure(
+                    m.end("proportion") - len(sides[1]),
+                    m.end("proportion"),
+                    *point_bounds("exact", float(whole)),
+                    "exact",
+                ),
+            ]
+        if not part > 0:
             return []
         qualifier, start = _qualifier(m)
+        if m["postfix"]:
+            qualifier = _POSTFIX_QUALIFIERS[" ".join(m["postfix"].lower().lstrip("-\u2011").split())]
         return [
             _figure(
                 start,
@@ -674,13 +1022,10 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     quantities = [(offset + q.start(), offset + q.end(), _quantity(q)) for q in _QUANTITY.finditer(body)]
     if not quantities:
         return []
+    if all(_is_year(q, text, m.end()) for _, _, q in quantities):
+        return []  # a range whose ends are not all years ("1000-5000") is a range
     for q_start, _q_end, q in quantities:
-        if (
-            _is_year(q, text, m.end())
-            or _word_number_is_reference(text, q_start, q)
-            or (q["scale"] in ("k", "b") and not q["currency"])
-            or q["kind"] == "age"
-        ):
+        if _word_number_is_reference(text, q_start, q) or q["kind"] == "age":
             return []
     if len(quantities) == 2:
         (s1, e1, first), (s2, e2, second) = quantities
@@ -703,6 +1048,8 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     qualifier, start = _qualifier(m)
     if m["postfix"]:
         qualifier = _POSTFIX_QUALIFIERS[" ".join(m["postfix"].lower().lstrip("-\u2011").split())]
+    elif m["or_equal"]:
+        qualifier = INCLUSIVE.get(qualifier, qualifier)
     elif qualifier == "exact" and q["suffix"] == "strong" and (q["scale"] or q["value"] % 1000 == 0):
         qualifier = "approximate"  # a round "-strong" force is a size in round numbers
     end, unit = m.end(), None
@@ -711,6 +1058,33 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
         # "the 1,000-page report" counts pages as "1,000 pages" does; "a 12-member panel" counts people
         end, unit = compound.end(), "people" if _is_person_noun(compound["noun"]) else "count"
     return [_figure(start, end, *point_bounds(qualifier, float(q["value"])), qualifier, q, unit=unit)]
+
+
+def _read_joined(text: str, m: re.Match) -> list[dict]:
+    """Two comparatives joined: "more than 100 and less than 300" is one range from 100 to 300.
+
+    One must give a lower bound and the other an upper bound, the lower below the upper;
+    otherwise ("more than 40 and less than 10") each is a figure of its own."""
+    body, offset = m.group(), m.start()
+    parts = []
+    for q in _JOINED_PART.finditer(body):
+        quantity = _quantity(q)
+        qualifier = QUALIFIER_PHRASES[" ".join(q["qualifier"].lower().split())]
+        parts.append((offset + q.start(), offset + q.end(), quantity, qualifier))
+    if len(parts) != 2:
+        return []
+    bounds = {}
+    for _, _, quantity, qualifier in parts:
+        value, lower, upper = point_bounds(qualifier, float(quantity["value"]))
+        bounds.setdefault("lower" if not math.isnan(lower) and math.isnan(upper) else "upper", value)
+    (s1, e1, q1, k1), (s2, e2, q2, k2) = parts
+    _share_units(q1, q2)
+    if len(bounds) == 2 and bounds["lower"] < bounds["upper"]:
+        return [_figure(m.start(), m.end(), math.nan, bounds["lower"], bounds["upper"], "range", q2)]
+    return [
+        _figure(s1, e1, *point_bounds(k1, float(q1["value"])), k1, q1),
+        _figure(s2, e2, *point_bounds(k2, float(q2["value"])), k2, q2),
+    ]
 
 
 def _read_tally(m: re.Match, first: dict, second: dict, quantities: list) -> list[dict]:
@@ -826,6 +1200,8 @@ def _nearest(text: str, phrases: list, start: int, end: int):
         if p_start < end and start < p_end:
             continue
         if p_end <= start:
+            if _STRONG_BREAK.search(text, p_end, start):
+                continue  # "..., a poll found; two-thirds of ...": the phrase spoke for its own clause
             distance = start - p_end
         else:
             distance = max(0, p_start - end)
@@ -917,6 +1293,8 @@ def extract_figures(text: str) -> pd.DataFrame:
         rows["value"].append(f["value"])
         rows["lower"].append(f["lower"])
         rows["upper"].append(f["upper"])
+        if unit == "lb" and "ound" in text[f["start"] : f["end"]] and not _WEIGHT_WORDS.search(text, *sentence):
+            kind, unit = "currency", "GBP"  # "45 pounds for a shirt": money unless the sentence weighs something
         rows["unit"].append(unit)
         rows["qualifier"].append(f["qualifier"])
         rows["attribution"].append(_nearest(text, phrases[i], f["start"], f["end"]))
