@@ -55,7 +55,9 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
 def _one_measure(sheet: Path) -> None:
     """The one edit a user makes: the four troop estimates get one measure."""
     text = sheet.read_text(encoding="utf-8")
-    sheet.write_text(re.sub(r'"number of people, according to [^"]*"', TROOPS, text), encoding="utf-8")
+    # The placeholder names the source when the sentence credits one: "number of people, according to X".
+    placeholder = r'"number of people, according to [^"]*"|(?<=,)number of people(?=,)'
+    sheet.write_text(re.sub(placeholder, TROOPS, text), encoding="utf-8")
 
 
 def test_the_flagship_is_a_story():
