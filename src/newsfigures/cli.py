@@ -43,8 +43,12 @@ def _reference(args: argparse.Namespace) -> int:
     from newsfigures.reference.wdi import missing_reference_files, refresh_extract
 
     copied = missing_reference_files(args.out) if args.out is not None else []
-    path, extract, written = refresh_extract(args.raw_dir, args.out, since=args.since)
+    path, extract, written, changes = refresh_extract(
+        args.raw_dir, args.out, since=args.since, accept_changes=args.accept_changes
+    )
     if not args.quiet:
+        if changes is not None and written:
+            print(f"{path}: {changes.describe()}", file=sys.stderr)
         if copied:
             print(f"copied {', '.join(copied)} from {paths.REFERENCE_DIR} to {args.out}", file=sys.stderr)
         releases = sorted(extract["release"].dropna().unique(), reverse=True)
@@ -167,7 +171,10 @@ def parser() -> argparse.ArgumentParser:
         "read from data/reference/; every reference file <out> lacks "
         "(raw_files.csv, countries.csv, brics_membership.csv, checks.csv, "
         "SOURCES.md) is then copied there from data/reference/, so that "
-        "'build --reference <out>' can use it. On any error nothing is written "
+        "'build --reference <out>' can use it. Raw files are checked as a release: "
+        "each ends at a row boundary, the World is at least the sum of its members, "
+        "no level changes beyond a stated bound in a year, and no value of the "
+        "existing extract disappears. On any error nothing is written "
         "and the existing extract is left as it was.",
     )
     r.add_argument(
@@ -185,6 +192,12 @@ def parser() -> argparse.ArgumentParser:
         "are copied from data/reference/ (default: data/reference/)",
     )
     r.add_argument("--since", type=int, default=2015, help="first year kept (default: 2015)")
+    r.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="write the extract even though values of the existing one changed beyond rounding "
+        "(without it such a refresh prints what changed and writes nothing)",
+    )
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_reference)
 
