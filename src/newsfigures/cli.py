@@ -32,6 +32,7 @@ def _build(args: argparse.Namespace) -> int:
         notebooks_dir=args.notebooks,
         jobs=args.jobs,
         timeout=args.timeout,
+        max_output_bytes=args.max_output,
         quiet=args.quiet,
         force=args.force,
     )
@@ -67,7 +68,13 @@ def _article_text(article: Path) -> str:
     from newsfigures.core.article import MAX_ARTICLE_BYTES, decode_article, read_article
 
     if str(article) == "-":
-        return decode_article(sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "<stdin>")
+        if sys.stdin is None:  # started with standard input closed (<&-)
+            raise NewsfiguresError("<stdin>: standard input is closed; give the article's file or pipe its text")
+        try:
+            data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise NewsfiguresError(f"<stdin>: cannot read standard input ({exc})") from None
+        return decode_article(data, "<stdin>")
     return read_article(article)
 
 
@@ -154,7 +161,18 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--notebooks", type=Path, help="folder of NN_*.ipynb report notebooks (default: notebooks/)")
     b.add_argument("--jobs", "-j", type=_positive(int), help="notebooks to execute at once (default: one per core)")
     b.add_argument(
-        "--timeout", type=_positive(float), default=900.0, help="whole-build time limit in seconds (default: 900)"
+        "--timeout",
+        type=_positive(float),
+        default=900.0,
+        help="whole-build time limit in seconds, over every stage: execution, tables, HTML, PDF (default: 900)",
+    )
+    b.add_argument(
+        "--max-output",
+        type=_positive(int),
+        default=2_000_000,
+        metavar="BYTES",
+        help="size limit of one cell's outputs in the report, text and images; past it the report "
+        "shows them cut, with a note (default: 2000000)",
     )
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -248,6 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file or folder the user named cannot be read or written
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"newsfigures {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as exc:  # a dependency is missing: the environment is not set up
+        print(
+            f"newsfigures {args.command}: error: the Python package {exc.name!r} is not installed; "
+            "run 'make setup' (or 'make report', which sets up first)",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print(f"newsfigures {args.command}: interrupted; outputs were left as they were", file=sys.stderr)

@@ -33,6 +33,8 @@ import pandas as pd
 from newsfigures.core import paths
 from newsfigures.core.errors import FigureSheetError
 from newsfigures.core.qualifiers import QUALIFIERS
+from newsfigures.core.units import describe as describe_units
+from newsfigures.core.units import is_known_unit
 
 #: Topic vocabulary: which section of the report uses a figure.
 TOPICS: dict[str, str] = {
@@ -71,6 +73,7 @@ def _column_schema():
     cols["figure_id"] = pa.Column("str", pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True, coerce=True)
     cols["qualifier"] = pa.Column("str", pa.Check.isin(list(QUALIFIERS)), coerce=True)
     cols["topic"] = pa.Column("str", pa.Check.isin(list(TOPICS)), coerce=True)
+    cols["unit"] = pa.Column("str", pa.Check(lambda s: s.map(is_known_unit), name="known_unit"), coerce=True)
     for name in ("value", "lower", "upper"):
         cols[name] = pa.Column(
             "float64",
@@ -121,6 +124,8 @@ def _describe(check: str, column: str, case) -> str:
         return f"unknown {column} {case!r} (expected one of: {', '.join(vocabulary)})"
     if check == "column_in_schema":
         return f"unknown column {case!r} (a figure sheet has: {', '.join(COLUMNS)})"
+    if check == "known_unit":
+        return f"unknown unit {case!r} (expected {describe_units()})"
     if check == "finite":
         return f"{case!r} is not a finite number"
     if check.startswith("str_matches"):
