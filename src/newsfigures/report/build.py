@@ -373,6 +373,8 @@ class _Plan:
     max_output_bytes: int | None = None
     #: Names of the notebooks executing now, for a time-limit error to name.
     running: set = field(default_factory=set)
+    #: What the build is doing when no notebook is executing, for a time-limit error.
+    stage: str = "while starting the kernels"
 
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.monotonic())
@@ -431,9 +433,7 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
                 )
             )
         except TimeoutError:
-            stage_name = (
-                f"while executing {', '.join(sorted(plan.running))}" if plan.running else "while rendering the report"
-            )
+            stage_name = f"while executing {', '.join(sorted(plan.running))}" if plan.running else plan.stage
             raise BuildError(
                 f"the build passed its time limit of {plan.timeout:g} s {stage_name}; kernels were stopped "
                 "and the previous report is unchanged"
@@ -537,6 +537,7 @@ async def _run_on_kernels(
             )
             raise BuildError(f"{kept}; the previous report is unchanged")
 
+        plan.stage = "while writing the tables and rendering the report"
         tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
         if not tables_fresh:
             write = Job(
@@ -567,13 +568,13 @@ async def _run_on_kernels(
         return staged
 
 
-_TEMP_PREFIX = "newsfigures-build-"
+_TEMP_PREFIX = "newsfigures-"
 
 
 @contextlib.contextmanager
 def _build_temp():
     """Give the build, its renderers and its kernels one temporary folder of their own
-    (``$TMPDIR/newsfigures-build-PID``: WeasyPrint's font folders, kernel sockets and
+    (``$TMPDIR/newsfigures-PID``: WeasyPrint's font folders, kernel sockets and
     connection files), removed when the build ends, however it ends short of kill -9.
     Folders of builds whose process is gone (killed) are removed first."""
     import shutil

@@ -146,7 +146,8 @@ class _Worker:
         from jupyter_client.manager import AsyncKernelManager
 
         self.cwd = cwd
-        self.sockets = tempfile.mkdtemp(prefix="newsfigures-kernel-")
+        # A short name: a socket's path must fit in about 100 bytes.
+        self.sockets = tempfile.mkdtemp(prefix="k")
         # IPC sockets in a private folder: no TCP port is opened, and jupyter_client
         # does not warn about unencrypted TCP.
         self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self.sockets, "k"))
