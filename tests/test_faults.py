@@ -200,6 +200,13 @@ def _leaves_nothing(tmp_path: Path, temp: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in temp.iterdir()) == ["someone-elses-file"]
     assert not list((tmp_path / "reports").glob(".*.tmp"))
+    # A render cut short by Ctrl-C left a staged file; the next, up-to-date, build removes it.
+    leftover = tmp_path / "reports" / ".report.pdf.x1y2.tmp"
+    leftover.write_bytes(b"%PDF-")
+    again = subprocess.run(_build_command(tmp_path), capture_output=True, text=True, env=env, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert not leftover.exists() and (tmp_path / "reports" / "report.pdf").exists()
+    assert sorted(p.name for p in temp.iterdir()) == ["someone-elses-file"]
 
 
 @pytest.mark.slow
@@ -240,3 +247,19 @@ def test_the_time_limit_names_the_hung_notebook(tmp_path):
             quiet=True,
         )
     assert not (tmp_path / "out" / "report.pdf").exists()
+
+
+def test_a_full_disk_names_the_file(tmp_path, monkeypatch):
+    import errno
+
+    from newsfigures.core import fileio
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", full)
+    target = tmp_path / "report.html"
+    with pytest.raises(OSError) as caught:
+        fileio.write_atomic(target, b"<html>")
+    assert caught.value.filename == str(target) and caught.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []  # no temporary file left

@@ -34,6 +34,10 @@ def stage(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        # A full disk fails in write() or fsync(), whose errors name no file: name the target.
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

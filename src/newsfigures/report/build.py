@@ -325,6 +325,7 @@ def build(
             result.tables = [Path(p) for p in manifest.get("tables", [])]
             result.up_to_date = True
             _remove_failed_copies(executed_dir, sources)
+            _remove_leftovers([out, executed_dir, data_out])
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
         _prepare_folders([out, executed_dir, data_out])
@@ -347,7 +348,13 @@ def build(
             progress,
             max_output_bytes,
         )
-        _build_stale(plan, result, manifest)
+        try:
+            _build_stale(plan, result, manifest)
+        except BaseException:
+            # Files staged by a render or a kernel cut short (an error, Ctrl-C, the time
+            # limit): this build holds the folders' locks, so these are its own.
+            _remove_leftovers([out, executed_dir, data_out])
+            raise
     return result
 
 
@@ -657,11 +664,17 @@ def _prepare_folders(folders: list[Path]) -> None:
     for folder in folders:
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for leftover in folder.glob(".*.tmp"):
-                leftover.unlink(missing_ok=True)
+            _remove_leftovers([folder])
             discard({folder / ".write-check": stage(folder / ".write-check", b"")})
         except OSError as exc:
             raise BuildError(f"{folder}: cannot write the build's outputs here ({exc.strerror or exc})") from None
+
+
+def _remove_leftovers(folders: list[Path]) -> None:
+    """Remove the temporary files (``.NAME.*.tmp``) of staged outputs in ``folders``."""
+    for folder in folders:
+        for leftover in folder.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def _failed_copy(executed_dir: Path, source: Path) -> Path:
