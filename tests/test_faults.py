@@ -263,3 +263,19 @@ def test_a_full_disk_names_the_file(tmp_path, monkeypatch):
         fileio.write_atomic(target, b"<html>")
     assert caught.value.filename == str(target) and caught.value.errno == errno.ENOSPC
     assert list(tmp_path.iterdir()) == []  # no temporary file left
+
+
+def test_a_sheet_with_thousands_of_bad_rows_is_still_one_short_line(tmp_path):
+    from newsfigures.core.errors import FigureSheetError
+    from newsfigures.core.figures import load_figures
+
+    header, *rows = paths.SHEET.read_text().splitlines()
+    bad = [rows[0].replace("nk_troops_sent", f"bad_{i}").replace(",3000,3000,", ",3000,4000,") for i in range(3000)]
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("\n".join([header, *bad]) + "\n")
+    with pytest.raises(FigureSheetError) as caught:
+        load_figures(sheet)
+    assert len(caught.value.problems) == 3000
+    message = str(caught.value)
+    assert "row 2, column 'value': value 3,000 lies outside its bounds" in message
+    assert message.endswith("and 2,990 more problems") and len(message) < 3000

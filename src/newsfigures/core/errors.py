@@ -42,6 +42,10 @@ def relay(ename: str | None, evalue: str | None) -> NewsfiguresError | None:
     return found.relayed(evalue or "") if found else None
 
 
+#: Problems a :class:`FigureSheetError` message lists (all are in ``problems``).
+MAX_PROBLEMS_SHOWN = 10
+
+
 class FigureSheetError(NewsfiguresError, ValueError):
     """A figure sheet failed validation.
 
@@ -61,11 +65,14 @@ class FigureSheetError(NewsfiguresError, ValueError):
         self.path = str(path)
         self.problems = problems
         parts = []
-        for line, column, message in problems:
+        for line, column, message in problems[:MAX_PROBLEMS_SHOWN]:
             where = self.path if line is None else f"{self.path}, row {line}"
             if column is not None:
                 where += f", column '{column}'"
             parts.append(f"{where}: {message}")
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            # A sheet of thousands of bad rows would otherwise make a line of megabytes.
+            parts.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems")
         super().__init__("; ".join(parts))
 
 
