@@ -317,6 +317,11 @@ def test_reference_command_builds_the_extract_and_derives_ppp(mini):
     assert "wrote" in done.stderr
 
 
+def _cut(path: Path, count: int) -> None:
+    """Drop the last ``count`` bytes of a file, as a download cut short does."""
+    path.write_bytes(path.read_bytes()[:-count])
+
+
 def _break(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -382,6 +387,36 @@ def _break(path: Path, old: str, new: str) -> None:
                 "bbb,2015,-2000",
             ),
             r"ms_mil_totl_p1--by--geo--time\.csv, row 3, column 'ms_mil_totl_p1': '-2000' is negative",
+        ),
+        (
+            # A copy cut inside its last value: 'World,WLD,2016,100' ends as '...,10'.
+            lambda raw: _cut(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv", 3),
+            r"sp\.pop\.totl/data\.csv, row 7: the file ends inside this row",
+        ),
+        (
+            # Cut at a row boundary: the World's 2016 population is lost from the extract.
+            lambda raw: _cut(raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv", 19),
+            r"wdi_extract\.csv, row \d+: WLD SP\.POP\.TOTL 2016 \(release 2026-07-01\) is missing from the new",
+        ),
+        (
+            lambda raw: _break(
+                raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
+                "Aland,AAA,2016,10",
+                "Aland,AAA,2016,13",
+            ),
+            r"sp\.pop\.totl/data\.csv, row 5: SP\.POP\.TOTL for AAA goes from 10 in 2015 to 13 in 2016, "
+            r"beyond the bound of a 1\.2-fold change",
+        ),
+        (
+            lambda raw: [
+                _break(raw / "datasets__world-development-indicators/indicators/ny.gdp.mktp.cd/data.csv", old, new)
+                for old, new in [
+                    ("World,WLD,2015,1000", "World,WLD,2015,190"),
+                    ("World,WLD,2016,1000", "World,WLD,2016,190"),
+                ]
+            ],
+            r"ny\.gdp\.mktp\.cd/data\.csv, row 4: World \(WLD\) NY\.GDP\.MKTP\.CD in 2015 is 190, less than the 200 "
+            r"of the 2 countries kept",
         ),
     ],
 )
@@ -453,3 +488,44 @@ def test_refresh_is_idempotent(mini):
     first = refresh_extract(raw, out)
     second = refresh_extract(raw, out)
     assert first[2] is True and second[2] is False
+
+
+def test_reference_command_writes_changed_values_only_when_accepted(mini):
+    raw, out = mini
+    refresh_extract(raw, out)
+    before = (out / "wdi_extract.csv").read_bytes()
+    _break(
+        raw / "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv",
+        "Aland,AAA,2016,10",
+        "Aland,AAA,2016,11",
+    )
+    done = _run("reference", "--from", raw, "--out", out)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    # Aland's population and both PPP totals of the latest release derive from nothing else; only population changed.
+    assert "1 values changed, 0 added; largest change +10.00%: AAA SP.POP.TOTL 2016 (release 2026-07-01) 10 -> 11" in (
+        done.stderr
+    )
+    assert "--accept-changes" in done.stderr
+    assert (out / "wdi_extract.csv").read_bytes() == before
+    done = _run("reference", "--from", raw, "--out", out, "--accept-changes")
+    assert done.returncode == 0, done.stderr
+    assert "1 values changed, 0 added; largest change +10.00%" in done.stderr
+    extract = pd.read_csv(out / "wdi_extract.csv")
+    assert extract.query("iso3 == 'AAA' and year == 2016 and indicator_code == 'SP.POP.TOTL'")["value"].tolist() == [11]
+
+
+def test_committed_raw_files_pass_the_release_checks_with_room_to_spare(raw_dir):
+    from newsfigures.reference.wdi import YEAR_ON_YEAR_BOUNDS
+
+    extract = build_extract(raw_dir)
+    extract = extract.assign(release=extract["release"].fillna("")).sort_values(_KEYS)
+    grouped = extract.groupby(["release", "indicator_code", "iso3"])
+    ratio = extract["value"] / grouped["value"].shift()
+    ratio = ratio.where(extract["year"] == grouped["year"].shift() + 1)
+    largest = ratio.where(ratio >= 1, 1 / ratio).groupby(extract["indicator_code"]).max()
+    for code, value in largest.items():
+        assert value < YEAR_ON_YEAR_BOUNDS[code], code  # the bounds pass every real series
+    assert largest["SP.POP.TOTL"] > 1.1  # and are not so loose that a 20% population jump passes unseen
+
+
+_KEYS = ["release", "indicator_code", "iso3", "year"]

@@ -35,6 +35,7 @@ def _build(args: argparse.Namespace) -> int:
         notebooks_dir=args.notebooks,
         jobs=args.jobs,
         timeout=args.timeout,
+        max_output_bytes=args.max_output,
         quiet=args.quiet,
         force=args.force,
     )
@@ -68,8 +69,12 @@ def _reference(args: argparse.Namespace) -> int:
     from newsfigures.reference.wdi import missing_reference_files, refresh_extract
 
     copied = missing_reference_files(args.out) if args.out is not None else []
-    path, extract, written = refresh_extract(args.raw_dir, args.out, since=args.since)
+    path, extract, written, changes = refresh_extract(
+        args.raw_dir, args.out, since=args.since, accept_changes=args.accept_changes
+    )
     if not args.quiet:
+        if changes is not None and written:
+            print(f"{path}: {changes.describe()}", file=sys.stderr)
         if copied:
             print(f"copied {', '.join(copied)} from {paths.REFERENCE_DIR} to {args.out}", file=sys.stderr)
         releases = sorted(extract["release"].dropna().unique(), reverse=True)
@@ -88,7 +93,13 @@ def _article_text(article: Path) -> str:
     from newsfigures.core.article import MAX_ARTICLE_BYTES, decode_article, read_article
 
     if str(article) == "-":
-        return decode_article(sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "<stdin>")
+        if sys.stdin is None:  # started with standard input closed (<&-)
+            raise NewsfiguresError("<stdin>: standard input is closed; give the article's file or pipe its text")
+        try:
+            data = sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise NewsfiguresError(f"<stdin>: cannot read standard input ({exc})") from None
+        return decode_article(data, "<stdin>")
     return read_article(article)
 
 
@@ -247,7 +258,18 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--jobs", "-j", type=_positive(int), help="notebooks to execute at once (default: one per core)")
     b.add_argument(
-        "--timeout", type=_positive(float), default=900.0, help="whole-build time limit in seconds (default: 900)"
+        "--timeout",
+        type=_positive(float),
+        default=900.0,
+        help="whole-build time limit in seconds, over every stage: execution, tables, HTML, PDF (default: 900)",
+    )
+    b.add_argument(
+        "--max-output",
+        type=_positive(int),
+        default=2_000_000,
+        metavar="BYTES",
+        help="size limit of one cell's outputs in the report, text and images; past it the report "
+        "shows them cut, with a note (default: 2000000)",
     )
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -264,7 +286,10 @@ def parser() -> argparse.ArgumentParser:
         "read from data/reference/; every reference file <out> lacks "
         "(raw_files.csv, countries.csv, brics_membership.csv, checks.csv, "
         "SOURCES.md) is then copied there from data/reference/, so that "
-        "'build --reference <out>' can use it. On any error nothing is written "
+        "'build --reference <out>' can use it. Raw files are checked as a release: "
+        "each ends at a row boundary, the World is at least the sum of its members, "
+        "no level changes beyond a stated bound in a year, and no value of the "
+        "existing extract disappears. On any error nothing is written "
         "and the existing extract is left as it was.",
     )
     r.add_argument(
@@ -282,6 +307,12 @@ def parser() -> argparse.ArgumentParser:
         "are copied from data/reference/ (default: data/reference/)",
     )
     r.add_argument("--since", type=int, default=2015, help="first year kept (default: 2015)")
+    r.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="write the extract even though values of the existing one changed beyond rounding "
+        "(without it such a refresh prints what changed and writes nothing)",
+    )
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=_reference)
 
@@ -343,6 +374,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file or folder the user named cannot be read or written
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"newsfigures {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as exc:  # a dependency is missing: the environment is not set up
+        print(
+            f"newsfigures {args.command}: error: the Python package {exc.name!r} is not installed; "
+            "run 'make setup' (or 'make report', which sets up first)",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print(f"newsfigures {args.command}: interrupted; outputs were left as they were", file=sys.stderr)

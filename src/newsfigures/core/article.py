@@ -8,6 +8,7 @@ it is readable UTF-8 prose of a sane size. Its citation lives in the story's sou
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from newsfigures.core.errors import ArticleError
@@ -32,14 +33,24 @@ def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
             binary (contains NUL bytes), not valid UTF-8, or holds only whitespace.
             The message names the file.
     """
+    import stat
+
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise ArticleError(f"{path}: is a directory, not an article file")
-        if size > max_bytes:
-            raise ArticleError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit for an article")
-        data = path.read_bytes()
+        if not stat.S_ISREG(mode):
+            # A device (/dev/zero) never ends and a FIFO with no writer blocks for ever.
+            raise ArticleError(f"{path}: is not a regular file (a device, FIFO or socket); give a file or - for stdin")
+        # Opened without blocking (a file swapped for a FIFO after the check), read to the limit plus one byte.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ArticleError(f"{path}: is not a regular file")
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise ArticleError(f"{path}: is larger than the {max_bytes:,}-byte limit for an article")
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except OSError as exc:

@@ -42,6 +42,10 @@ def relay(ename: str | None, evalue: str | None) -> NewsfiguresError | None:
     return found.relayed(evalue or "") if found else None
 
 
+#: Problems a :class:`FigureSheetError` message lists (all are in ``problems``).
+MAX_PROBLEMS_SHOWN = 10
+
+
 class FigureSheetError(NewsfiguresError, ValueError):
     """A figure sheet failed validation.
 
@@ -61,8 +65,11 @@ class FigureSheetError(NewsfiguresError, ValueError):
         self.path = str(path)
         self.problems = problems
         parts = []
-        for line, column, message in problems:
+        for line, column, message in problems[:MAX_PROBLEMS_SHOWN]:
             parts.append(f"{where(self.path, line, column)}: {message}")
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            # A sheet of thousands of bad rows would otherwise make a line of megabytes.
+            parts.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems")
         super().__init__("; ".join(parts))
 
 

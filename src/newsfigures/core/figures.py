@@ -19,6 +19,8 @@ import pandas as pd
 from newsfigures.core import paths
 from newsfigures.core.errors import FigureSheetError
 from newsfigures.core.qualifiers import QUALIFIERS
+from newsfigures.core.units import describe as describe_units
+from newsfigures.core.units import is_known_unit
 
 #: Column -> (description, unit or None): the one description of each sheet column, used
 #: by the docs, ``extract --help`` and the data package.
@@ -80,6 +82,7 @@ def _column_schema(topics=None):
         cols["topic"] = pa.Column("str", pa.Check.isin(list(dict.fromkeys([*topics, OTHER]))), coerce=True)
     else:
         cols["topic"] = pa.Column("str", pa.Check.str_matches(r"^[a-z0-9_]+$"), coerce=True)
+    cols["unit"] = pa.Column("str", pa.Check(lambda s: s.map(is_known_unit), name="known_unit"), coerce=True)
     for name in ("value", "lower", "upper"):
         cols[name] = pa.Column(
             "float64",
@@ -93,10 +96,22 @@ def _column_schema(topics=None):
     return pa.DataFrameSchema(cols, strict=True)
 
 
+def _suspect_rows(df: pd.DataFrame) -> pd.Series:
+    """Rows that may fail a check of :func:`_row_problems`, found column-wise so that
+    a sheet of thousands of good rows is not checked row by row."""
+    lo, hi, v = df["lower"], df["upper"], df["value"]
+    s, e = df["char_start"].astype("float64"), df["char_end"].astype("float64")
+    suspect = (lo > hi) | (v < lo) | (v > hi) | (s.isna() != e.isna()) | (s >= e)
+    for name, qualifier in QUALIFIERS.items():
+        for column in qualifier.required:
+            suspect |= (df["qualifier"] == name) & df[column].isna()
+    return suspect.fillna(True).astype(bool)
+
+
 def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
     """Checks across columns of a frame whose dtypes are already right."""
     problems = []
-    for i, row in df.iterrows():
+    for i, row in df[_suspect_rows(df)].iterrows():
         line = int(i) + 2
         lo, hi, v, q = row["lower"], row["upper"], row["value"], row["qualifier"]
         missing = [c for c in QUALIFIERS[q].required if pd.isna(row[c])]
@@ -130,6 +145,8 @@ def _describe(check: str, column: str, case, topics=None) -> str:
         return f"unknown {column} {case!r} (expected one of: {', '.join(vocabulary)})"
     if check == "column_in_schema":
         return f"unknown column {case!r} (a figure sheet has: {', '.join(COLUMNS)})"
+    if check == "known_unit":
+        return f"unknown unit {case!r} (expected {describe_units()})"
     if check == "finite":
         return f"{case!r} is not a finite number"
     if check.startswith("str_matches") and column == "topic":

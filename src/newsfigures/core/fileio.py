@@ -34,6 +34,10 @@ def stage(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        # A full disk fails in write() or fsync(), whose errors name no file: name the target.
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -108,3 +112,30 @@ def locked(lock_path: Path, on_wait=None):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_checked(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically with its SHA-256 in ``path.sha256``, for a
+    cache entry that :func:`read_checked` verifies."""
+    path = Path(path)
+    write_atomic(path, data)
+    write_atomic(path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest() + "\n")
+
+
+def read_checked(path: str | Path) -> bytes | None:
+    """Return a cache entry written by :func:`write_checked`, or None when it is missing,
+    unreadable or its bytes no longer match their hash (the damaged entry is removed,
+    so that the caller makes it again)."""
+    path = Path(path)
+    digest = path.with_name(path.name + ".sha256")
+    try:
+        data = path.read_bytes()
+        expected = digest.read_text().strip()
+    except (OSError, UnicodeDecodeError):
+        data = expected = None
+    if data is not None and hashlib.sha256(data).hexdigest() == expected:
+        return data
+    for stale in (path, digest):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    return None

@@ -45,6 +45,24 @@ FORMATS = ("bulk", "long", "ddf")
 CONFIG_FILES = ("raw_files.csv", "countries.csv")
 #: The other committed files a reference folder needs for a build, copied with the config.
 COMPANION_FILES = ("brics_membership.csv", "checks.csv", "SOURCES.md")
+#: Largest plausible year-on-year ratio of each series, either way (``value / previous``
+#: or ``previous / value``): a change beyond it is far more likely a damaged file than
+#: news. Population moves by a few per cent a year (war and mass migration: tens);
+#: current-dollar series swing with exchange rates (Nigeria's GDP in US$ rose 58% in a
+#: year); head counts of armed forces double in a mobilisation.
+YEAR_ON_YEAR_BOUNDS = {
+    "SP.POP.TOTL": 1.2,
+    "MS.MIL.TOTL.P1": 2.0,
+    "NY.GDP.MKTP.CD": 3.0,
+    "NY.GDP.PCAP.CD": 3.0,
+    "NY.GDP.MKTP.PP.CD": 2.0,
+    "NY.GDP.PCAP.PP.CD": 2.0,
+}
+#: Series that add up across countries, so that the World's value is at least the sum of
+#: its members' (per-person series do not add up).
+ADDITIVE_INDICATORS = ("SP.POP.TOTL", "MS.MIL.TOTL.P1", "NY.GDP.MKTP.CD", "NY.GDP.MKTP.PP.CD")
+#: Two values differing by less than this, relatively, differ by rounding only.
+ROUNDING = 1e-9
 
 
 @dataclass(frozen=True)
@@ -300,6 +318,66 @@ def read_ddf(path: str | Path, indicator_code: str) -> pd.DataFrame:
     return _long_frame(frame, path, frame.index.to_series() + 2, "geo", None, "time", column)
 
 
+def check_row_boundary(path: str | Path) -> None:
+    """Check that a raw file ends at a row boundary (its last byte is a line break).
+
+    A download or copy cut short ends inside its last row, and a value cut inside its
+    digits (``82`` for ``8200000000``) still parses as a number.
+
+    Raises:
+        ReferenceDataError: the file does not end with a line break (names its last row).
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return  # reported, with the file's role, by the reader
+    if data and not data.endswith(b"\n"):
+        last = data.count(b"\n") + 1
+        raise ReferenceDataError(
+            f"{path}, row {last}: the file ends inside this row (no line break after "
+            "its last value); it looks cut short"
+        )
+
+
+def _check_year_on_year(frame: pd.DataFrame, code: str, path: Path | str) -> None:
+    bound = YEAR_ON_YEAR_BOUNDS.get(code)
+    if bound is None or frame.empty:
+        return
+    ordered = frame.dropna(subset=["value"]).sort_values(["iso3", "year"])
+    previous = ordered.groupby("iso3")[["year", "value"]].shift()
+    following = ordered["year"] == previous["year"] + 1
+    ratio = ordered["value"] / previous["value"]
+    jump = following & ((ratio > bound) | (ratio < 1 / bound) | ((previous["value"] == 0) & (ordered["value"] > 0)))
+    if jump.any():
+        row = ordered[jump].iloc[0]
+        before = previous.loc[jump[jump].index[0]]
+        at = f", row {row['line']}" if "line" in ordered.columns else ""
+        raise ReferenceDataError(
+            f"{path}{at}: {code} for {row['iso3']} goes from {before['value']:.15g} in "
+            f"{int(before['year'])} to {row['value']:.15g} in {int(row['year'])}, beyond the bound of a "
+            f"{bound:g}-fold change in a year"
+        )
+
+
+def _check_world_total(frame: pd.DataFrame, code: str, members: set[str], where: str) -> None:
+    if code not in ADDITIVE_INDICATORS or not members:
+        return
+    values = frame.dropna(subset=["value"])
+    world = values[values["iso3"] == WORLD].set_index("year")
+    parts = values[values["iso3"].isin(members)]
+    counts = parts.groupby("year")["iso3"].nunique()
+    totals = parts.groupby("year")["value"].sum()[counts == len(members)]  # only where every member has a value
+    for year, total in totals.items():
+        if year in world.index and world.at[year, "value"] < total * (1 - ROUNDING):
+            row = world.loc[year]
+            line = f", row {row['line']}" if "line" in world.columns else ""
+            raise ReferenceDataError(
+                f"{where}{line}: World (WLD) {code} in {year} is {row['value']:.15g}, less than the "
+                f"{total:.15g} of the {len(members)} countries kept"
+            )
+
+
 def _resolve(raw_dir: Path, raw: RawFile, manifest: Path) -> Path:
     matches = sorted(raw_dir.glob(raw.path))
     if len(matches) != 1:
@@ -345,12 +423,18 @@ def build_extract(
         raise ReferenceDataError(f"{raw_dir}: no such folder of raw World Bank files")
     areas = read_scope(scope_path)
     wanted = set(areas["iso3"])
+    # The World's members among the areas kept: every area but the World and any other
+    # aggregate (a scope row whose 'why' calls it one).
+    why = areas["why"] if "why" in areas.columns else pd.Series("", index=areas.index)
+    members = set(areas.loc[~why.str.contains("aggregate", case=False) & (areas["iso3"] != WORLD), "iso3"])
+    where_from: dict[tuple[str | None, str], str] = {}
     parts: dict[tuple[str | None, str], pd.DataFrame] = {}
     sources: dict[tuple[str | None, str], str] = {}
     names: dict[str, str] = {}
     seen: set[str] = set()
     for raw in read_manifest(manifest):
         path = _resolve(raw_dir, raw, manifest)
+        check_row_boundary(path)
         if raw.format == "bulk":
             frame, last_updated = read_bulk(path, raw.indicator_code)
             if raw.release is not None and last_updated != raw.release:
@@ -374,7 +458,10 @@ def build_extract(
                 f"{manifest}, row {raw.line}: {raw.indicator_code} {raw.release or 'without release'} is listed twice"
             )
         parts[key] = frame[(frame["year"] >= since) & frame["value"].notna()]
+        _check_year_on_year(parts[key], raw.indicator_code, path)
+        _check_world_total(parts[key], raw.indicator_code, members, str(path))
         sources[key] = raw.source
+        where_from[key] = str(path)
     unseen = areas[~areas["iso3"].isin(seen)]
     if not unseen.empty:
         row = unseen.iloc[0]
@@ -393,6 +480,9 @@ def build_extract(
         wide = [parts[k].set_index(["iso3", "year"])["value"] for k in inputs]
         per_capita_ppp, gdp, gdp_per_capita = wide
         derived = (per_capita_ppp * (gdp / gdp_per_capita.where(gdp_per_capita > 0))).dropna()
+        where = f"{PPP_TOTAL} {release} derived from {' and '.join(where_from[k] for k in inputs)}"
+        _check_year_on_year(derived.rename("value").reset_index(), PPP_TOTAL, where)
+        _check_world_total(derived.rename("value").reset_index(), PPP_TOTAL, members, where)
         source = "+".join(dict.fromkeys(sources[k] for k in inputs))
         pieces.append(
             derived.rename("value")
@@ -425,9 +515,82 @@ def missing_reference_files(out_dir: str | Path) -> list[str]:
     return [name for name in CONFIG_FILES + COMPANION_FILES if not (out_dir / name).exists()]
 
 
+@dataclass(frozen=True)
+class ExtractChanges:
+    """How a new extract differs from the one it would replace.
+
+    Attributes:
+        changed: values (same release, area, indicator and year) that differ beyond rounding.
+        added: values the old extract lacked.
+        largest: the changed value with the largest relative change, as
+            ``(release, iso3, indicator_code, year, old, new, relative change)``; None if none changed.
+    """
+
+    changed: int = 0
+    added: int = 0
+    largest: tuple | None = None
+
+    def describe(self) -> str:
+        """One line: counts and the largest relative change."""
+        text = f"{self.changed} values changed, {self.added} added"
+        if self.largest is not None:
+            release, iso3, code, year, old, new, relative = self.largest
+            text += (
+                f"; largest change {relative:+.2%}: {iso3} {code} {year} (release {release or 'none'}) "
+                f"{old:.15g} -> {new:.15g}"
+            )
+        return text
+
+
+_KEY = ["release", "iso3", "indicator_code", "year"]
+
+
+def compare_extracts(old_path: str | Path, new: pd.DataFrame) -> ExtractChanges:
+    """Compare an extract with the committed one at ``old_path``.
+
+    Returns:
+        An :class:`ExtractChanges`; values equal to within :data:`ROUNDING` are unchanged.
+
+    Raises:
+        ReferenceDataError: the old extract cannot be read, or a value it holds (a
+            release, area, indicator and year) is missing from the new one (names the
+            old file's row): a new release revises values but does not drop them.
+    """
+    old_path = Path(old_path)
+    old = read_csv_strings(old_path, "the committed extract")
+    _require_columns(old, EXTRACT_COLUMNS, old_path, "reference extract")
+    old_values = pd.to_numeric(old["value"], errors="coerce")
+    old_years = pd.to_numeric(old["year"], errors="coerce")
+    if old_values.isna().any() or old_years.isna().any():
+        line = int((old_values.isna() | old_years.isna()).idxmax()) + 2
+        raise ReferenceDataError(f"{old_path}, row {line}: not a number; pass --accept-changes to replace the file")
+    old = old.assign(value=old_values, year=old_years.astype("int64"), line=old.index + 2)
+    fresh = new.assign(release=new["release"].fillna("").astype(str).replace("nan", ""))
+    merged = old.merge(fresh[[*_KEY, "value"]], on=_KEY, how="left", suffixes=("_old", ""), indicator=True)
+    missing = merged[merged["_merge"] == "left_only"]
+    if not missing.empty:
+        row = missing.iloc[0]
+        raise ReferenceDataError(
+            f"{old_path}, row {row['line']}: {row['iso3']} {row['indicator_code']} {row['year']} "
+            f"(release {row['release'] or 'none'}) is missing from the new extract, with {len(missing)} "
+            "value(s) in all; raw files lose no values between releases"
+        )
+    relative = (merged["value"] - merged["value_old"]).abs() / merged["value_old"].abs().where(
+        merged["value_old"] != 0, 1.0
+    )
+    changed = merged[relative > ROUNDING]
+    largest = None
+    if not changed.empty:
+        at = relative[changed.index].idxmax()
+        r = merged.loc[at]
+        signed = (r["value"] - r["value_old"]) / (abs(r["value_old"]) or 1.0)
+        largest = (r["release"], r["iso3"], r["indicator_code"], int(r["year"]), r["value_old"], r["value"], signed)
+    return ExtractChanges(changed=len(changed), added=len(new) - len(old), largest=largest)
+
+
 def refresh_extract(
-    raw_dir: str | Path, out_dir: str | Path | None = None, since: int = 2015
-) -> tuple[Path, pd.DataFrame, bool]:
+    raw_dir: str | Path, out_dir: str | Path | None = None, since: int = 2015, accept_changes: bool = False
+) -> tuple[Path, pd.DataFrame, bool, ExtractChanges | None]:
     """Rebuild ``<out_dir>/wdi_extract.csv`` from raw files, atomically, leaving
     ``out_dir`` a complete reference folder.
 
@@ -437,19 +600,25 @@ def refresh_extract(
     :data:`CONFIG_FILES` and :data:`COMPANION_FILES` that ``out_dir`` lacks is copied
     there from ``data/reference/``, so ``build --reference out_dir`` can use it.
 
+    An existing extract is replaced only if every value it holds is still there, and,
+    when values changed beyond rounding, only with ``accept_changes``.
+
     Args:
         raw_dir: folder of raw files (paths in ``raw_files.csv`` are relative to it).
         out_dir: the reference folder to write; created if missing; default
             ``data/reference/``.
         since: first year kept.
+        accept_changes: write even though values changed beyond rounding.
 
     Returns:
-        ``(path, extract, written)``: the extract's path, the extract (see
-        :func:`build_extract`) and whether the file changed.
+        ``(path, extract, written, changes)``: the extract's path, the extract (see
+        :func:`build_extract`), whether the file changed, and how its values changed
+        (:class:`ExtractChanges`; None when there was no extract before).
 
     Raises:
-        ReferenceDataError: as :func:`build_extract`, or ``out_dir`` is a file; nothing
-            is written then, and an existing extract is left untouched.
+        ReferenceDataError: as :func:`build_extract` and :func:`compare_extracts`, values
+            changed without ``accept_changes``, or ``out_dir`` is a file; nothing is
+            written then, and an existing extract is left untouched.
     """
     out_dir = Path(out_dir) if out_dir is not None else paths.REFERENCE_DIR
     if out_dir.exists() and not out_dir.is_dir():
@@ -457,8 +626,15 @@ def refresh_extract(
     missing = missing_reference_files(out_dir)
     config = {name: (paths.REFERENCE_DIR if name in missing else out_dir) / name for name in CONFIG_FILES}
     extract = build_extract(raw_dir, config["raw_files.csv"], config["countries.csv"], since)
+    target = out_dir / "wdi_extract.csv"
+    changes = None
+    if target.exists():
+        changes = compare_extracts(target, extract)
+        if changes.changed and not accept_changes:
+            raise ReferenceDataError(
+                f"{target}: {changes.describe()}; nothing written: pass --accept-changes to write them"
+            )
     for name in missing:
         write_atomic(out_dir / name, (paths.REFERENCE_DIR / name).read_bytes())
-    target = out_dir / "wdi_extract.csv"
     written = write_atomic(target, extract_csv_bytes(extract))
-    return target, extract, written
+    return target, extract, written, changes

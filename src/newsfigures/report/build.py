@@ -34,7 +34,16 @@ from pathlib import Path
 from newsfigures import __version__
 from newsfigures.core import paths
 from newsfigures.core.errors import BuildError, FigureSheetError
-from newsfigures.core.fileio import commit, discard, locked, sha256_file, stage, write_atomic
+from newsfigures.core.fileio import (
+    commit,
+    discard,
+    locked,
+    read_checked,
+    sha256_file,
+    stage,
+    write_atomic,
+    write_checked,
+)
 
 REPORT_STEM = "report"
 #: Notebooks in the report: ``notebooks/NN_name.ipynb``, in name order.
@@ -205,6 +214,7 @@ def build(
     notebooks_dir: str | Path | None = None,
     jobs: int | None = None,
     timeout: float = 900.0,
+    max_output_bytes: int | None = None,
     quiet: bool = False,
     force: bool = False,
     cache_dir: str | Path | None = None,
@@ -226,7 +236,11 @@ def build(
         notebooks_dir: build every ``NN_*.ipynb`` notebook of this folder, in name order,
             instead of the story's sections.
         jobs: kernels to run at once; default one per core.
-        timeout: whole-build time limit in seconds (also the limit for any one cell).
+        timeout: whole-build time limit in seconds, over every stage (execution,
+            tables, HTML, PDF); also the limit for any one cell.
+        max_output_bytes: size limit of one cell's outputs in the report (text and
+            images); past it the report shows the outputs cut, with a note. Default
+            :data:`newsfigures.report.render.MAX_OUTPUT_BYTES` (2 MB).
         quiet: print nothing (otherwise one line per stage with its time, on stderr).
         force: ignore the cache and do everything again.
         cache_dir: cache folder; default ``.cache/newsfigures/``.
@@ -269,6 +283,8 @@ def build(
     sources = _notebooks(story, notebooks_dir)
     notebooks_dir = sources[0].parent  # the kernels' working folder, as for a user's `make lab`
     os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(citations))
+    for path in sources:
+        _check_kernelspec(path)
 
     # Inputs every notebook depends on; a change to any re-executes everything.
     requirements = paths.ROOT / "requirements.txt"
@@ -321,9 +337,11 @@ def build(
             result.tables = [Path(p) for p in manifest.get("tables", [])]
             result.up_to_date = True
             _remove_failed_copies(executed_dir, sources)
+            _remove_leftovers([out, executed_dir, data_out])
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
         _prepare_folders([out, executed_dir, data_out])
+        held.enter_context(_build_temp())
         plan = _Plan(
             story,
             citations,
@@ -342,8 +360,15 @@ def build(
             timeout,
             force,
             progress,
+            max_output_bytes,
         )
-        _build_stale(plan, result, manifest)
+        try:
+            _build_stale(plan, result, manifest)
+        except BaseException:
+            # Files staged by a render or a kernel cut short (an error, Ctrl-C, the time
+            # limit): this build holds the folders' locks, so these are its own.
+            _remove_leftovers([out, executed_dir, data_out])
+            raise
     return result
 
 
@@ -368,9 +393,22 @@ class _Plan:
     timeout: float
     force: bool
     progress: _Progress
+    max_output_bytes: int | None = None
+    #: Names of the notebooks executing now, for a time-limit error to name.
+    running: set = field(default_factory=set)
+    #: What the build is doing when no notebook is executing, for a time-limit error.
+    stage: str = "while starting the kernels"
 
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.monotonic())
+
+    def check_time(self, stage_name: str) -> None:
+        """Raise BuildError if the build's time limit passed before ``stage_name``."""
+        if time.monotonic() > self.deadline:
+            raise BuildError(
+                f"the build passed its time limit of {self.timeout:g} s before {stage_name}; "
+                "the previous report is unchanged"
+            )
 
 
 # A one-cell job run on a warm kernel, where pandas is loaded already, while this process
@@ -398,8 +436,10 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
     jobs = []
     for path in plan.sources:
         cached = store / f"{plan.keys[path.name]}.ipynb"
-        if not plan.force and cached.exists():
-            texts[path.name] = cached.read_bytes()
+        # A damaged entry (its bytes no longer match their hash) is a miss, and is re-made.
+        data = None if plan.force else read_checked(cached)
+        if data is not None:
+            texts[path.name] = data
             os.utime(cached)  # pruning keeps the most recently used entries
             result.reused.append(path.name)
             plan.progress("reuse", f"{path.name} (unchanged)")
@@ -416,8 +456,9 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
                 )
             )
         except TimeoutError:
+            stage_name = f"while executing {', '.join(sorted(plan.running))}" if plan.running else plan.stage
             raise BuildError(
-                f"the build passed its time limit of {plan.timeout:g} s; kernels were stopped "
+                f"the build passed its time limit of {plan.timeout:g} s {stage_name}; kernels were stopped "
                 "and the previous report is unchanged"
             ) from None
     else:
@@ -479,7 +520,11 @@ async def _run_on_kernels(
         timings = {}
     jobs.sort(key=lambda job: (-timings.get(job.name, 0.0), -job.path.stat().st_size, job.name))
 
+    def started(job) -> None:
+        plan.running.add(job.name)
+
     def done(res) -> None:
+        plan.running.discard(res.job.name)
         if not res.error:
             plan.progress("execute", res.job.name, res.seconds)
 
@@ -490,7 +535,7 @@ async def _run_on_kernels(
         # second to import); while they work, warm the renderers.
         await loop.run_in_executor(None, lambda: [job.prepare() for job in jobs])
         warm = loop.run_in_executor(None, render.warm_up)
-        results = await pool.run(jobs, plan.remaining(), on_done=done)
+        results = await pool.run(jobs, plan.remaining(), on_done=done, on_start=started)
         await warm
         failed = [r for r in results if r.error]
         for res in failed:
@@ -506,7 +551,7 @@ async def _run_on_kernels(
             if res.error:
                 write_atomic(_failed_copy(executed_dir, res.job.path), data)
                 continue
-            write_atomic(plan.cache / "executed" / f"{plan.keys[res.job.name]}.ipynb", data)
+            write_checked(plan.cache / "executed" / f"{plan.keys[res.job.name]}.ipynb", data)
             texts[res.job.name] = data
             result.executed.append(res.job.name)
             timings[res.job.name] = round(res.seconds, 3)
@@ -517,6 +562,7 @@ async def _run_on_kernels(
             )
             raise BuildError(f"{kept}; the previous report is unchanged")
 
+        plan.stage = "while writing the tables and rendering the report"
         tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
         if not tables_fresh:
             write = Job(
@@ -571,6 +617,85 @@ def _notebooks(story, notebooks_dir: str | Path | None) -> list[Path]:
     return found
 
 
+_TEMP_PREFIX = "newsfigures-"
+
+
+@contextlib.contextmanager
+def _build_temp():
+    """Give the build, its renderers and its kernels one temporary folder of their own
+    (``$TMPDIR/newsfigures-PID``: WeasyPrint's font folders, kernel sockets and
+    connection files), removed when the build ends, however it ends short of kill -9.
+    Folders of builds whose process is gone (killed) are removed first."""
+    import shutil
+    import signal
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    for leftover in base.glob(f"{_TEMP_PREFIX}*"):
+        pid = leftover.name.removeprefix(_TEMP_PREFIX)
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+    folder = base / f"{_TEMP_PREFIX}{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "JUPYTER_RUNTIME_DIR")}
+    saved_tempdir = tempfile.tempdir
+    os.environ["TMPDIR"] = str(folder)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(folder / "runtime")
+    tempfile.tempdir = str(folder)
+    previous_term = None
+    if threading_main():
+        # SIGTERM ends the build as Ctrl-C does: cleanly, with its temporary files removed.
+        previous_term = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield folder
+    finally:
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+        tempfile.tempdir = saved_tempdir
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        render = sys.modules.get("newsfigures.report.render")
+        if render is not None:
+            # WeasyPrint's font configuration keeps files in this folder: make it again next time.
+            render._print_setup.cache_clear()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _check_kernelspec(path: Path) -> None:
+    """Raise BuildError for a notebook whose metadata asks for a kernel other than python3."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildError(f"{path.name}: cannot read notebook ({exc})") from None
+    spec = (nb.get("metadata") or {}).get("kernelspec") or {}
+    name = spec.get("name", "python3") if isinstance(spec, dict) else "python3"
+    if name != "python3":
+        raise BuildError(f"{path.name}: asks for the {name!r} kernel; the report's notebooks run on 'python3'")
+
+
 def _prepare_folders(folders: list[Path]) -> None:
     """Create the output folders, check that they can be written, and remove temporary
     files a build killed mid-way left there (this build holds their locks).
@@ -581,11 +706,17 @@ def _prepare_folders(folders: list[Path]) -> None:
     for folder in folders:
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for leftover in folder.glob(".*.tmp"):
-                leftover.unlink(missing_ok=True)
+            _remove_leftovers([folder])
             discard({folder / ".write-check": stage(folder / ".write-check", b"")})
         except OSError as exc:
             raise BuildError(f"{folder}: cannot write the build's outputs here ({exc.strerror or exc})") from None
+
+
+def _remove_leftovers(folders: list[Path]) -> None:
+    """Remove the temporary files (``.NAME.*.tmp``) of staged outputs in ``folders``."""
+    for folder in folders:
+        for leftover in folder.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def _failed_copy(executed_dir: Path, source: Path) -> Path:
@@ -622,15 +753,18 @@ def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, tex
         return {}
     import nbformat
 
-    from newsfigures.report.render import combine, render_html, render_pdf
+    from newsfigures.report.render import MAX_OUTPUT_BYTES, combine, render_html, render_pdf
 
     notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
+    plan.check_time("rendering the HTML")
     started = time.perf_counter()
     report = _report_block(plan.story, plan.sheet, plan.citations)
-    html = render_html(combine(notebooks, report))
+    html = render_html(combine(notebooks, report, plan.max_output_bytes or MAX_OUTPUT_BYTES))
     plan.progress("render", result.html.name, time.perf_counter() - started)
+    plan.check_time("rendering the PDF")
     started = time.perf_counter()
     pdf = render_pdf(html, title=report["title"])
+    plan.check_time("replacing the report")
     plan.progress("render", result.pdf.name, time.perf_counter() - started)
     staged = {}
     try:
@@ -647,6 +781,7 @@ def _prune(store: Path) -> None:
     entries = sorted(store.glob("*.ipynb"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[_CACHE_KEEP:]:
         stale.unlink(missing_ok=True)
+        stale.with_name(stale.name + ".sha256").unlink(missing_ok=True)
 
 
 def _show(path: Path) -> str:

@@ -47,23 +47,46 @@ def show_chart(fig) -> None:
     _display(*chart_bundle(fig))
 
 
-def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+#: Rows a report table shows at most; the full table is in ``data/processed/``.
+MAX_TABLE_ROWS = 50
+
+
+def _cut_note(shown: int, total: int) -> str:
+    return (
+        f"Showing the first {shown:,} of {total:,} rows; the full table is in data/processed/ "
+        "(CSV and Parquet), described by its datapackage.json."
+    )
+
+
+def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_TABLE_ROWS) -> str:
     """Render a dataframe as an HTML table with every cell and header escaped.
+
+    Args:
+        frame: the table, in the order to show.
+        caption: shown above the table.
+        max_rows: rows shown at most; a longer table shows its first ``max_rows`` rows
+            and a note saying where the full table is.
 
     Returns:
         An HTML ``<table class="nf-table">`` string (no index column), wrapped in a
         ``<div class="nf-table-block">`` that keeps it and its caption on one printed
         page; missing values are blank.
     """
-    body = frame.to_html(index=False, escape=True, na_rep="", border=0, classes="nf-table")
+    shown = frame.head(max_rows)
+    body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="nf-table")
     if caption:
         body = body.replace(">", f">\n<caption>{html.escape(caption)}</caption>", 1)
+    if len(frame) > max_rows:
+        body += f'\n<p class="nf-note">{html.escape(_cut_note(max_rows, len(frame)))}</p>'
     return f'<div class="nf-table-block">\n{body}\n</div>'
 
 
 def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
     """Display a dataframe as an escaped HTML table (plain text fallback included)."""
-    _display({"text/html": table_html(frame, caption), "text/plain": frame.to_string(index=False)})
+    text = frame.head(MAX_TABLE_ROWS).to_string(index=False)
+    if len(frame) > MAX_TABLE_ROWS:
+        text += "\n" + _cut_note(MAX_TABLE_ROWS, len(frame))
+    _display({"text/html": table_html(frame, caption), "text/plain": text})
 
 
 def show_text(text: str) -> None:

@@ -146,7 +146,8 @@ class _Worker:
         from jupyter_client.manager import AsyncKernelManager
 
         self.cwd = cwd
-        self.sockets = tempfile.mkdtemp(prefix="newsfigures-kernel-")
+        # A short name: a socket's path must fit in about 100 bytes.
+        self.sockets = tempfile.mkdtemp(prefix="k")
         # IPC sockets in a private folder: no TCP port is opened, and jupyter_client
         # does not warn about unencrypted TCP.
         self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self.sockets, "k"))
@@ -245,13 +246,14 @@ class KernelPool:
     async def __aexit__(self, *exc) -> None:
         await asyncio.gather(*(w.stop() for w in self.workers), return_exceptions=True)
 
-    async def run(self, jobs: list[Job], timeout: float, on_done=None) -> list[Result]:
+    async def run(self, jobs: list[Job], timeout: float, on_done=None, on_start=None) -> list[Result]:
         """Run ``jobs`` (independent of each other), stopping at the first failure.
 
         Args:
             jobs: in the order they should start.
             timeout: seconds any one cell may run.
             on_done: called with each :class:`Result` as it completes.
+            on_start: called with each :class:`Job` as it starts.
 
         Returns:
             One :class:`Result` per job that ran, in completion order. When a job fails,
@@ -281,6 +283,8 @@ class KernelPool:
                     job = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
+                if on_start:
+                    on_start(job)
                 result = await worker.run(job, timeout)
                 if stopping.is_set() or asyncio.current_task().cancelling():
                     # Cut short by another job's failure, the time limit or Ctrl-C.

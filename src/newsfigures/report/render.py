@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import io
+import json
 import os
 import re
 import sys
@@ -19,12 +19,48 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from newsfigures.core.errors import BuildError
+from newsfigures.report import fonts as fonts_module
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PRINT_CSS = Path(__file__).resolve().parent / "style" / "print.css"
 
 
-def combine(notebooks: list, report: dict):
+#: Default size limit of one cell's outputs in the report, in bytes (text and images).
+MAX_OUTPUT_BYTES = 2_000_000
+
+
+def _limit_outputs(outputs: list, limit: int) -> list:
+    """Drop stderr streams (warnings belong in the build log, not the report) and cut a
+    cell's outputs to ``limit`` bytes, with a note saying so."""
+    kept, used, cut = [], 0, False
+    for output in outputs:
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            continue
+        size = len(json.dumps(output, default=str))
+        if used + size > limit:
+            if output.get("output_type") == "stream" and limit - used > 0:
+                output = copy.deepcopy(output)
+                text = output.get("text", "")
+                text = "".join(text) if isinstance(text, list) else text
+                output["text"] = text[: max(0, limit - used)]
+                kept.append(output)
+            cut = True
+            break
+        kept.append(output)
+        used += size
+    if cut:
+        note = f"[output cut: this cell printed more than the report's limit of {limit:,} bytes]"
+        kept.append(
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {"text/html": f'<p class="nf-note">{note}</p>', "text/plain": note},
+            }
+        )
+    return kept
+
+
+def combine(notebooks: list, report: dict, max_output_bytes: int = MAX_OUTPUT_BYTES):
     """Concatenate executed notebooks into one notebook for rendering.
 
     Args:
@@ -35,7 +71,9 @@ def combine(notebooks: list, report: dict):
 
     Returns:
         A new notebook whose cells are the markdown cells and the code cells with
-        outputs of every input notebook, and whose metadata carries ``report``.
+        outputs of every input notebook, and whose metadata carries ``report``. Stderr
+        streams are dropped, and one cell's outputs are cut to ``max_output_bytes``
+        (with a note saying so).
     """
     import nbformat
 
@@ -49,6 +87,10 @@ def combine(notebooks: list, report: dict):
             if cell.cell_type == "code" and not cell.get("outputs"):
                 continue
             cell = copy.deepcopy(cell)
+            if cell.cell_type == "code":
+                cell["outputs"] = _limit_outputs(cell["outputs"], max_output_bytes)
+                if not cell["outputs"]:
+                    continue
             cell["id"] = f"n{index}-{cell.get('id', '')}"
             combined.cells.append(cell)
     return combined
@@ -105,64 +147,6 @@ def _offline_fetcher(allowed_dirs: list[Path]):
     return OfflineFetcher(allowed_protocols={"data", "file"})
 
 
-def _fonts_dir() -> Path:
-    """matplotlib's bundled DejaVu fonts, found without importing matplotlib (a third of
-    a second this process does not otherwise need)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("matplotlib")
-    return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
-
-
-_FACES = [
-    ("NF Sans", "DejaVuSans.ttf", "normal", "normal"),
-    ("NF Sans", "DejaVuSans-Bold.ttf", "bold", "normal"),
-    ("NF Sans", "DejaVuSans-Oblique.ttf", "normal", "italic"),
-    ("NF Sans", "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
-    ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
-]
-
-
-def _print_fonts() -> Path:
-    """The PDF's fonts: matplotlib's DejaVu faces without their OpenType layout tables.
-
-    WeasyPrint drops those tables (GSUB, GPOS) from the fonts it embeds anyway, but only
-    after fontTools has parsed them, which is most of the cost of writing the PDF.
-    Without them, HarfBuzz kerns from the fonts' classic ``kern`` table. The copies are
-    made once and kept in the build cache.
-    """
-    import hashlib
-
-    import fontTools
-    from fontTools.ttLib import TTFont
-
-    from newsfigures.core import paths
-    from newsfigures.core.fileio import write_atomic
-
-    sources = [_fonts_dir() / file for _, file, _, _ in _FACES]
-    stamp = hashlib.sha256(repr([fontTools.version] + [(p.name, p.stat().st_size) for p in sources]).encode())
-    folder = paths.CACHE_DIR / "fonts" / stamp.hexdigest()[:16]
-    for source in sources:
-        target = folder / source.name
-        if not target.exists():
-            font = TTFont(source, lazy=True)
-            for tag in ("GSUB", "GPOS"):
-                if tag in font:
-                    del font[tag]
-            buffer = io.BytesIO()
-            font.save(buffer)
-            write_atomic(target, buffer.getvalue())
-    return folder
-
-
-def _font_faces(folder: Path) -> str:
-    return "\n".join(
-        f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); '
-        f"font-weight: {weight}; font-style: {style}; }}"
-        for family, file, weight, style in _FACES
-    )
-
-
 @contextlib.contextmanager
 def _libraries_from_ldconfig_cache():
     """Look shared libraries up in the ldconfig cache only, while WeasyPrint loads.
@@ -215,11 +199,12 @@ def _print_setup():
     # WeasyPrint logs every CSS property of JupyterLab's theme it does not support;
     # none of them matters for print, and they would bury the build's own messages.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    folder = _print_fonts()
+    fonts_module.one_subsetting_path()
+    folder = fonts_module.print_fonts()
     fetcher = _offline_fetcher([folder])
     fonts = FontConfiguration()
     stylesheets = [
-        weasyprint.CSS(string=_font_faces(folder), url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(string=fonts_module.font_faces(folder), url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
     ]
     return weasyprint, fetcher, fonts, stylesheets

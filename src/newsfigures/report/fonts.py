@@ -1,0 +1,88 @@
+"""The PDF's fonts: matplotlib's DejaVu faces, prepared once and kept in the build cache.
+
+Every cached face is stored with its SHA-256 beside it and checked on use, so a
+damaged cache entry is made again instead of setting the report in the wrong face.
+WeasyPrint is made to subset fonts with fontTools whether or not the system has
+HarfBuzz's subsetting library, so the PDF's bytes do not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from newsfigures.core import paths
+from newsfigures.core.fileio import read_checked, write_checked
+
+FACES = [
+    ("NF Sans", "DejaVuSans.ttf", "normal", "normal"),
+    ("NF Sans", "DejaVuSans-Bold.ttf", "bold", "normal"),
+    ("NF Sans", "DejaVuSans-Oblique.ttf", "normal", "italic"),
+    ("NF Sans", "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
+    ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
+]
+
+
+def fonts_dir() -> Path:
+    """matplotlib's bundled DejaVu fonts, found without importing matplotlib (a third of
+    a second this process does not otherwise need)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
+
+
+def print_fonts(cache_dir: Path | None = None) -> Path:
+    """Return the folder of the PDF's fonts: the DejaVu faces without their OpenType
+    layout tables, made where missing or damaged.
+
+    WeasyPrint drops those tables (GSUB, GPOS) from the fonts it embeds anyway, but only
+    after fontTools has parsed them, which is most of the cost of writing the PDF.
+    Without them, HarfBuzz kerns from the fonts' classic ``kern`` table.
+    """
+    import fontTools
+    from fontTools.ttLib import TTFont
+
+    sources = [fonts_dir() / file for _, file, _, _ in FACES]
+    stamp = hashlib.sha256(repr([fontTools.version] + [(p.name, p.stat().st_size) for p in sources]).encode())
+    folder = (cache_dir or paths.CACHE_DIR) / "fonts" / stamp.hexdigest()[:16]
+    for source in sources:
+        target = folder / source.name
+        if read_checked(target) is None:
+            font = TTFont(source, lazy=True)
+            for tag in ("GSUB", "GPOS"):
+                if tag in font:
+                    del font[tag]
+            buffer = io.BytesIO()
+            font.save(buffer)
+            write_checked(target, buffer.getvalue())
+    return folder
+
+
+def font_faces(folder: Path) -> str:
+    """The ``@font-face`` rules for the faces in ``folder``."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for family, file, weight, style in FACES
+    )
+
+
+def one_subsetting_path() -> str:
+    """Make WeasyPrint subset embedded fonts with fontTools, never libharfbuzz-subset.
+
+    WeasyPrint uses HarfBuzz's subsetter when the system library is installed and
+    fontTools otherwise; the two give different bytes. There is no public switch, so
+    this clears the module attribute WeasyPrint checks; if a release renames it, the
+    PDF is still written (by whichever path that release picks).
+
+    Returns:
+        ``"fonttools"``, or ``"weasyprint-default"`` when the switch was not found.
+    """
+    from weasyprint.pdf import fonts
+
+    if hasattr(fonts, "harfbuzz_subset"):
+        fonts.harfbuzz_subset = None
+        return "fonttools"
+    return "weasyprint-default"

@@ -1,0 +1,281 @@
+"""Faults and hostile input: devices and FIFOs as articles, closed stdin, damaged cache
+entries, stderr and flooding cells in the report, foreign kernels, unknown units,
+temporary files, and the time limit naming what hung."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from newsfigures.core import paths
+from newsfigures.core.errors import ArticleError, BuildError
+from newsfigures.core.fileio import read_checked, write_checked
+from newsfigures.core.units import is_known_unit
+
+
+def _cli(*args, stdin=None, timeout=60, shell_suffix=""):
+    command = " ".join([sys.executable, "-m", "newsfigures", *map(str, args)]) + shell_suffix
+    return subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=timeout, stdin=stdin)
+
+
+@pytest.mark.parametrize("command", ["extract", "check"])
+def test_devices_and_fifos_are_refused_without_blocking(tmp_path, command):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target in ("/dev/zero", fifo):
+        done = _cli(command, target, timeout=30)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        assert f"{target}: is not a regular file" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["extract", "check"])
+def test_a_closed_standard_input_is_one_line(command):
+    done = _cli(command, "-", shell_suffix=" <&-")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "<stdin>: standard input is closed" in done.stderr
+
+
+def test_a_large_file_is_read_only_to_the_limit(tmp_path):
+    from newsfigures.core.article import read_article
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * 2000)
+    with pytest.raises(ArticleError, match=r"big\.txt: is larger than the 100-byte limit"):
+        read_article(big, max_bytes=100)
+    assert read_article(big, max_bytes=10_000).startswith("word word")
+
+
+def test_a_damaged_cache_entry_is_a_miss_and_is_removed(tmp_path):
+    entry = tmp_path / "entry.ipynb"
+    write_checked(entry, b'{"cells": []}')
+    assert read_checked(entry) == b'{"cells": []}'
+    entry.write_bytes(b'{"cells": [}')  # same size class, wrong bytes
+    assert read_checked(entry) is None
+    assert not entry.exists() and not entry.with_name("entry.ipynb.sha256").exists()
+    assert read_checked(tmp_path / "never-written") is None
+
+
+def test_a_damaged_cached_font_is_made_again(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    from newsfigures.report.fonts import print_fonts
+
+    folder = print_fonts(tmp_path)
+    regular = folder / "DejaVuSans.ttf"
+    good = regular.read_bytes()
+    bold = (folder / "DejaVuSans-Bold.ttf").read_bytes()
+    regular.write_bytes(bold)  # the regular face replaced by the bold one: valid font, wrong bytes
+    assert print_fonts(tmp_path) == folder
+    assert regular.read_bytes() == good
+    assert TTFont(regular)["name"].getDebugName(2) == "Book"
+
+
+def test_the_pdf_subsets_fonts_by_one_path_whatever_the_system_has():
+    from weasyprint.pdf import fonts as weasyprint_fonts
+
+    from newsfigures.report.fonts import one_subsetting_path
+
+    assert one_subsetting_path() == "fonttools"
+    assert weasyprint_fonts.harfbuzz_subset is None
+
+
+def _stream(name, text):
+    return nbformat.v4.new_output("stream", name=name, text=text)
+
+
+def test_stderr_never_reaches_the_report_and_a_flood_is_cut_with_a_note():
+    from newsfigures.report.render import combine, render_html
+
+    cell = nbformat.v4.new_code_cell("print('x')")
+    cell.outputs = [
+        _stream("stderr", "UserWarning: Glyph 128512 missing from font(s) DejaVu Sans, /home/someone/x.py"),
+        _stream("stdout", "kept line\n"),
+    ]
+    flood = nbformat.v4.new_code_cell("print('y' * 10**6)")
+    flood.outputs = [_stream("stdout", "y" * 500_000)]
+    nb = nbformat.v4.new_notebook(cells=[cell, flood])
+    combined = combine([nb], {"title": "t"}, max_output_bytes=10_000)
+    html = render_html(combined)
+    assert "Glyph" not in html and "/home/someone" not in html
+    assert "kept line" in html
+    assert "output cut" in html and "10,000 bytes" in html
+    assert html.count("y") < 20_000  # the flood was cut to the limit
+    assert len(html) < 400_000
+
+
+def test_a_notebook_asking_for_another_kernel_is_refused(tmp_path):
+    from newsfigures.report.build import build
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.metadata["kernelspec"] = {"name": "python2", "display_name": "Python 2", "language": "python"}
+    nbformat.write(nb, notebooks / "01_old.ipynb")
+    with pytest.raises(BuildError, match=r"01_old\.ipynb: asks for the 'python2' kernel"):
+        build(out=tmp_path / "out", data_out=tmp_path / "data", notebooks_dir=notebooks, cache_dir=tmp_path / "c")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "unit, known",
+    [
+        ("people", True),
+        ("percentage_points", True),
+        ("USD", True),
+        ("years", True),
+        ("km2", True),
+        ("USD_per_barrel", True),
+        ("peeple", False),
+        ("usd", False),
+        ("<b>x</b>", False),
+        ("", False),
+    ],
+)
+def test_units_come_from_one_vocabulary(unit, known):
+    assert is_known_unit(unit) is known
+
+
+def test_an_unknown_unit_names_the_file_row_and_column(tmp_path):
+    from newsfigures.core.errors import FigureSheetError
+    from newsfigures.core.figures import load_figures
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(paths.SHEET.read_text().replace(",people,", ",peeple,", 1))
+    with pytest.raises(FigureSheetError, match=r"sheet\.csv, row 2, column 'unit': unknown unit 'peeple'"):
+        load_figures(sheet)
+
+
+def test_the_extractors_units_are_in_the_vocabulary():
+    from newsfigures.extract import rules
+
+    emitted = {u for u, _ in rules._SUFFIX_UNITS.values()} | set(rules._CURRENCY_WORDS.values())
+    assert emitted and all(is_known_unit(u) for u in emitted), sorted(u for u in emitted if not is_known_unit(u))
+
+
+# --- whole builds -------------------------------------------------------------------------
+
+
+def _build_command(root: Path, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "newsfigures",
+        "build",
+        "-q",
+        "--out",
+        str(root / "reports"),
+        "--data-out",
+        str(root / "processed"),
+        *args,
+    ]
+
+
+@pytest.mark.slow
+def test_a_build_leaves_nothing_in_tmpdir_and_clears_what_a_killed_one_left(tmp_path):
+    import shutil
+    import tempfile
+
+    temp = Path(tempfile.mkdtemp(prefix="nft"))  # short: kernel sockets live under it
+    try:
+        _leaves_nothing(tmp_path, temp)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _leaves_nothing(tmp_path: Path, temp: Path) -> None:
+    dead = temp / "newsfigures-999999999"  # no such process
+    (dead / "runtime").mkdir(parents=True)
+    (dead / "runtime" / "kernel-x.json").write_text("{}")
+    other = temp / "someone-elses-file"
+    other.write_text("kept")
+    env = {**os.environ, "TMPDIR": str(temp), "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
+    done = subprocess.run(_build_command(tmp_path, "--force"), capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in temp.iterdir()) == ["someone-elses-file"]
+    assert not list((tmp_path / "reports").glob(".*.tmp"))
+    # A render cut short by Ctrl-C left a staged file; the next, up-to-date, build removes it.
+    leftover = tmp_path / "reports" / ".report.pdf.x1y2.tmp"
+    leftover.write_bytes(b"%PDF-")
+    again = subprocess.run(_build_command(tmp_path), capture_output=True, text=True, env=env, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert not leftover.exists() and (tmp_path / "reports" / "report.pdf").exists()
+    assert sorted(p.name for p in temp.iterdir()) == ["someone-elses-file"]
+
+
+@pytest.mark.slow
+def test_a_damaged_cached_notebook_is_executed_again(tmp_path):
+    env = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
+    first = subprocess.run(_build_command(tmp_path), capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    report = (tmp_path / "reports" / "report.pdf").read_bytes()
+    for entry in (tmp_path / "cache" / "executed").glob("*.ipynb"):
+        entry.write_text(entry.read_text()[:-40])  # cut short: no longer valid JSON
+    (tmp_path / "reports" / "report.pdf").unlink()  # so that the build cannot be up to date
+    again = subprocess.run(_build_command(tmp_path), capture_output=True, text=True, env=env, timeout=600)
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+    assert (tmp_path / "reports" / "report.pdf").read_bytes() == report
+    for entry in (tmp_path / "cache" / "executed").glob("*.ipynb"):
+        json.loads(entry.read_text())
+
+
+@pytest.mark.slow
+def test_the_time_limit_names_the_hung_notebook(tmp_path):
+    from newsfigures.report.build import build
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(300)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "01_hangs.ipynb")
+    with pytest.raises(
+        BuildError,
+        match=r"time limit of 20 s while executing 01_hangs\.ipynb|01_hangs\.ipynb: a cell was still running",
+    ):
+        build(
+            out=tmp_path / "out",
+            data_out=tmp_path / "data",
+            notebooks_dir=notebooks,
+            cache_dir=tmp_path / "c",
+            timeout=20,
+            quiet=True,
+        )
+    assert not (tmp_path / "out" / "report.pdf").exists()
+
+
+def test_a_full_disk_names_the_file(tmp_path, monkeypatch):
+    import errno
+
+    from newsfigures.core import fileio
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", full)
+    target = tmp_path / "report.html"
+    with pytest.raises(OSError) as caught:
+        fileio.write_atomic(target, b"<html>")
+    assert caught.value.filename == str(target) and caught.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []  # no temporary file left
+
+
+def test_a_sheet_with_thousands_of_bad_rows_is_still_one_short_line(tmp_path):
+    from newsfigures.core.errors import FigureSheetError
+    from newsfigures.core.figures import load_figures
+
+    header, *rows = paths.SHEET.read_text().splitlines()
+    bad = [rows[0].replace("nk_troops_sent", f"bad_{i}").replace(",3000,3000,", ",3000,4000,") for i in range(3000)]
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("\n".join([header, *bad]) + "\n")
+    with pytest.raises(FigureSheetError) as caught:
+        load_figures(sheet)
+    assert len(caught.value.problems) == 3000
+    message = str(caught.value)
+    assert "row 2, column 'value': value 3,000 lies outside its bounds" in message
+    assert message.endswith("and 2,990 more problems") and len(message) < 3000
