@@ -191,10 +191,10 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"newsfigures {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for name, verb in (("new", "make a story folder from"), ("add", "register in a story another")):
+    for name, verb in (("new", "make a story folder from an article"), ("add", "register another article in a story")):
         n = commands.add_parser(
             name,
-            help=f"{verb} an article: drafted figure sheet, sources row, sections",
+            help=f"{verb}: drafted figure sheet, sources row, sections",
             description=(
                 "Make the story folder DIR (new or empty) from one article: figures.csv drafted by extraction "
                 "(source KEY, as_of the publication date), sources.csv with the article's citation and the "
