@@ -239,6 +239,27 @@ def test_check_and_extract_take_a_story(story, capsys):
     assert status == 0 and out.count(",2024-12-10,monitor-2024-12-10") == 3
 
 
+def test_check_story_alone_checks_every_article_it_keeps(story, tmp_path, capsys):
+    folder, _ = story
+    status, out, _ = _run(capsys, "check", "--story", folder)
+    assert status == 0 and out.count("== ") == 2, out
+    assert "== dispatch-2024-11-05\n" in out and "== monitor-2024-12-10\n" in out
+    assert out.count("stand in the text as recorded") == 2
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    text = copy / "kyiv.txt"
+    text.write_text((DATA / "deployment_kyiv.txt").read_text(encoding="utf-8").replace("1", "7", 1), encoding="utf-8")
+    sources = copy / "sources.csv"
+    sources.write_text(sources.read_text().replace(str(DATA / "deployment_kyiv.txt"), "kyiv.txt"))
+    status, out, _ = _run(capsys, "check", "--story", copy)
+    assert status == 1 and "changed" in out
+    text.unlink()
+    status, _, err = _run(capsys, "check", "--story", copy)
+    assert status == 1 and err == (
+        f"newsfigures check: error: {sources}, row 3, column 'text_path': no such file {copy / 'kyiv.txt'}\n"
+    )
+
+
 def test_series_after_one_edit(story, tmp_path):
     from newsfigures.core.figures import estimate_series
 
