@@ -413,3 +413,15 @@ def test_cli_reports_a_failed_build_in_one_line(tmp_path):
     assert "column 'figure_id': duplicate figure_id 'nk_troops_sent'" in done.stderr
     assert not [p for p in tmp_path.glob("reports/**/*") if p.is_file()]  # nothing written
     json.dumps(done.stderr)  # one plain line
+
+
+def test_a_notebook_that_is_not_json_is_named_with_its_folder(tmp_path):
+    from newsfigures.report.build import notebook_parameters
+    from newsfigures.report.execute import parameterize
+
+    broken = tmp_path / "notebooks" / "03_shares.ipynb"
+    broken.parent.mkdir()
+    broken.write_text("{\n")
+    for read in (notebook_parameters, lambda path: parameterize(path, {})):
+        with pytest.raises(BuildError, match=rf"^{re.escape(str(broken))}: cannot read notebook \("):
+            read(broken)

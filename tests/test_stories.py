@@ -175,7 +175,37 @@ def test_new_refuses_a_folder_with_files_and_a_bad_article(story, tmp_path, caps
     args = FIRST.copy()
     args[args.index("--published") + 1] = "5 Nov 2024"
     status, _, err = _run(capsys, "new", tmp_path / "fresh", *args)
-    assert status == 1 and "column 'published'" in err and not (tmp_path / "fresh").exists()
+    # The date came from the command line: the error names the option, not a file row.
+    assert status == 1 and err == "newsfigures new: error: --published: '5 Nov 2024' is not a date (YYYY-MM-DD)\n"
+    assert not (tmp_path / "fresh").exists()
+    args = FIRST.copy()
+    args[args.index("--source") + 1] = "Pacific Dispatch"
+    status, _, err = _run(capsys, "new", tmp_path / "fresh", *args)
+    assert status == 1 and err.startswith("newsfigures new: error: --source: 'Pacific Dispatch' is not a key")
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_new_names_an_article_without_figures(tmp_path, capsys):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("The talks resumed in Geneva on Tuesday without a statement.\n")
+    args = FIRST.copy()
+    args[1] = str(plain)
+    status, _, err = _run(capsys, "new", tmp_path / "fresh", *args)
+    assert status == 1 and err == f"newsfigures new: error: {plain}: the text has no figures to draft a sheet from\n"
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_add_refuses_a_text_already_registered(story, capsys):
+    folder, _ = story
+    before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    args = SECOND.copy()
+    args[args.index("--source") + 1] = "monitor-again"
+    status, _, err = _run(capsys, "add", folder, *args)
+    assert status == 1 and err == (
+        f"newsfigures add: error: {DATA / 'deployment_kyiv.txt'}: this text is already registered as "
+        f"'monitor-2024-12-10' ({folder / 'sources.csv'}, row 3)\n"
+    )
+    assert {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} == before
 
 
 def test_an_unregistered_source_fails_in_one_line(story, tmp_path, capsys):
@@ -209,6 +239,27 @@ def test_check_and_extract_take_a_story(story, capsys):
         "monitor-2024-12-10",
     )
     assert status == 0 and out.count(",2024-12-10,monitor-2024-12-10") == 3
+
+
+def test_check_story_alone_checks_every_article_it_keeps(story, tmp_path, capsys):
+    folder, _ = story
+    status, out, _ = _run(capsys, "check", "--story", folder)
+    assert status == 0 and out.count("== ") == 2, out
+    assert "== dispatch-2024-11-05\n" in out and "== monitor-2024-12-10\n" in out
+    assert out.count("stand in the text as recorded") == 2
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    text = copy / "kyiv.txt"
+    text.write_text((DATA / "deployment_kyiv.txt").read_text(encoding="utf-8").replace("1", "7", 1), encoding="utf-8")
+    sources = copy / "sources.csv"
+    sources.write_text(sources.read_text().replace(str(DATA / "deployment_kyiv.txt"), "kyiv.txt"))
+    status, out, _ = _run(capsys, "check", "--story", copy)
+    assert status == 1 and "changed" in out
+    text.unlink()
+    status, _, err = _run(capsys, "check", "--story", copy)
+    assert status == 1 and err == (
+        f"newsfigures check: error: {sources}, row 3, column 'text_path': no such file {copy / 'kyiv.txt'}\n"
+    )
 
 
 def test_series_after_one_edit(story, tmp_path):
@@ -289,5 +340,10 @@ def test_a_story_with_checks_gets_a_fact_check(story, tmp_path):
     assert set(check["figure_id"]) == {"figure_06"} and check["closest"].sum() == 1
     # Data published after the Kyiv article's date is not available at publication.
     assert not check.loc[check["release"] == "2026-07-01", "available_at_publication"].any()
-    assert main(["add", str(copy), *SECOND[:3], "third-2025-01-01", *SECOND[4:-1], "2025-01-01"]) == 0
+    third = tmp_path / "third.txt"
+    third.write_text("Seoul said on Friday that about 300 of the soldiers had been wounded.\n", encoding="utf-8")
+    assert (
+        main(["add", str(copy), "--article", str(third), "--source", "third-2025-01-01", *SECOND[4:-1], "2025-01-01"])
+        == 0
+    )
     assert [s.notebook for s in load_story(copy).sections][-1] == "06_factcheck.ipynb"

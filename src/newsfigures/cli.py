@@ -160,6 +160,10 @@ def _check(args: argparse.Namespace) -> int:
     from newsfigures.extract.reconcile import agree, compare_with_sheet, summary
     from newsfigures.extract.rules import extract_figures
 
+    if args.article is None:
+        if args.story is None:
+            args.parser.error("give the article's text file, or --story DIR to check every article it keeps")
+        return _check_story(args)
     text = _article_text(args.article)
     if args.story is not None:
         from newsfigures.core.article import sha256_text
@@ -193,6 +197,41 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if agree(comparison) else 1
 
 
+def _check_story(args: argparse.Namespace) -> int:
+    """``check --story DIR`` without an article: each registered article whose text the
+    story keeps (``text_path``) is compared with its own rows of the sheet."""
+    import pandas as pd
+
+    from newsfigures.core.article import read_article
+    from newsfigures.core.errors import StoryError, where
+    from newsfigures.core.stories import open_story
+    from newsfigures.extract.reconcile import agree, compare_with_sheet, summary
+    from newsfigures.extract.rules import extract_figures
+
+    data = open_story(args.story, args.sheet)
+    kept = data.sources[data.sources["text_path"] != ""]
+    if kept.empty:
+        raise StoryError(f"{data.sources.attrs['path']}: keeps no article text (text_path); give the article's file")
+    home = Path(data.sources.attrs["path"]).parent
+    texts = {}
+    for i, row in kept.iterrows():
+        path = home / row["text_path"]
+        if not path.is_file():
+            raise StoryError(f"{where(data.sources.attrs['path'], int(i) + 2, 'text_path')}: no such file {path}")
+        texts[row["key"]] = read_article(path)
+    status = 0
+    for key, text in texts.items():
+        sheet = data.figures[data.figures["source"] == key].reset_index(drop=True)
+        comparison = compare_with_sheet(extract_figures(text), sheet)
+        table = comparison[["figure_id", "status", "surface", "char_start", "found_surface", "found_start"]]
+        print(f"== {key}")
+        with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+            print(table.astype(object).fillna("").to_string(index=False))
+        print(summary(comparison))
+        status = status or (0 if agree(comparison) else 1)
+    return status
+
+
 def _positive(kind):
     def parse(text: str):
         try:
@@ -212,10 +251,10 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"newsfigures {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for name, verb in (("new", "make a story folder from"), ("add", "register in a story another")):
+    for name, verb in (("new", "make a story folder from an article"), ("add", "register another article in a story")):
         n = commands.add_parser(
             name,
-            help=f"{verb} an article: drafted figure sheet, sources row, sections",
+            help=f"{verb}: drafted figure sheet, sources row, sections",
             description=(
                 "Make the story folder DIR (new or empty) from one article: figures.csv drafted by extraction "
                 "(source KEY, as_of the publication date), sources.csv with the article's citation and the "
@@ -350,7 +389,13 @@ def parser() -> argparse.ArgumentParser:
         "its offsets in the text; list figures in the text that the sheet "
         "lacks. Exit status 0 when they agree, 1 when they differ.",
     )
-    c.add_argument("article", type=Path, help="the article's text file (UTF-8), or - to read standard input")
+    c.add_argument(
+        "article",
+        type=Path,
+        nargs="?",
+        help="the article's text file (UTF-8), or - to read standard input; with --story it may be left out to "
+        "check every article whose text the story keeps (sources.csv text_path)",
+    )
     c.add_argument("--sheet", type=Path, help="figure sheet CSV (default: the story's, else data/article/figures.csv)")
     c.add_argument(
         "--story",
@@ -359,7 +404,7 @@ def parser() -> argparse.ArgumentParser:
         help="the story whose sheet to check (its sources checked too); only the rows of the article whose "
         "SHA-256 matches the text are compared",
     )
-    c.set_defaults(func=_check)
+    c.set_defaults(func=_check, parser=c)
     return top
 
 

@@ -118,7 +118,7 @@ def notebook_parameters(path: Path) -> list[str]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BuildError(f"{path.name}: cannot read notebook ({exc})") from None
+        raise BuildError(f"{path}: cannot read notebook ({exc})") from None
     for cell in nb.get("cells", []):
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             source = cell.get("source", "")

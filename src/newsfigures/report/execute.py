@@ -98,7 +98,7 @@ def parameterize(path: Path, parameters: dict):
             warnings.simplefilter("ignore", MissingIDFieldWarning)
             nb = load_notebook_node(str(path))
     except Exception as exc:  # nbformat raises several kinds for a broken file
-        raise BuildError(f"{path.name}: cannot read notebook ({type(exc).__name__}: {exc})") from exc
+        raise BuildError(f"{path}: cannot read notebook ({type(exc).__name__}: {exc})") from exc
     for index, cell in enumerate(nb.cells):
         if not cell.get("id"):
             cell["id"] = f"cell-{index}"

@@ -27,6 +27,9 @@ from newsfigures.core.stories import STORY_FILE, load_story, toml_string
 TEMPLATES = Path(__file__).resolve().parent / "story_templates"
 #: Section kinds in report order, each a template ``story_templates/<kind>.ipynb``.
 KINDS = ("figures", "counts", "shares", "money", "estimates", "factcheck")
+#: The command-line option that gives each column of an article's sources row.
+OPTIONS = {"key": "--source", "outlet": "--outlet", "title": "--title", "published": "--published", "url": "--url"}
+_GIVEN = "<the article given>"
 
 
 @dataclass(frozen=True)
@@ -78,16 +81,27 @@ def _sources_row(article: Article, sources_file: Path) -> pd.DataFrame:
         ],
         dtype=object,
     )
-    row = validate_sources(frame, f"{sources_file} (the article given)")
+    try:
+        row = validate_sources(frame, _GIVEN)
+    except StoryError as exc:
+        # The citation came from the command line, not from a file: name the option.
+        found = re.fullmatch(rf"{re.escape(_GIVEN)}, row 2, column '(\w+)': (.*)", str(exc))
+        if found and found.group(1) in OPTIONS:
+            raise StoryError(f"{OPTIONS[found.group(1)]}: {found.group(2)}") from None
+        raise StoryError(str(exc).replace(_GIVEN, f"{sources_file} (the article given)")) from None
     row.attrs["text"] = text
     return row
 
 
 def _draft(text: str, article: Article) -> pd.DataFrame:
+    from newsfigures.core.errors import FigureSheetError
     from newsfigures.extract.reconcile import draft_sheet
     from newsfigures.extract.rules import extract_figures
 
-    return draft_sheet(extract_figures(text), article.key, article.published)
+    found = extract_figures(text)
+    if found.empty:
+        raise FigureSheetError(article.text_file, [(None, None, "the text has no figures to draft a sheet from")])
+    return draft_sheet(found, article.key, article.published)
 
 
 def _kinds(figures: pd.DataFrame, n_sources: int, checks: bool = False) -> list[str]:
@@ -139,7 +153,7 @@ def new_story(folder: str | Path, article: Article) -> Scaffolded:
 
     Raises:
         StoryError: ``folder`` exists and is not an empty folder, or the citation is bad
-            (key, date); nothing is written.
+            (key, date: the message names its option, ``--published``); nothing is written.
         ArticleError: the article cannot be read; FigureSheetError: it has no figures.
     """
     folder = Path(folder)
@@ -201,8 +215,8 @@ def add_article(folder: str | Path, article: Article) -> Scaffolded:
     story has two articles.
 
     Raises:
-        StoryError: the story is invalid, the key is already registered, or the citation
-            is bad; nothing is written.
+        StoryError: the story is invalid, the key or the text is already registered, or
+            the citation is bad (the message names its option); nothing is written.
         ArticleError: the article cannot be read; FigureSheetError: it has no figures, or
             the story's sheet is invalid.
     """
@@ -216,6 +230,12 @@ def add_article(folder: str | Path, article: Article) -> Scaffolded:
         raise StoryError(f"{story.sources}, row {line}: key {article.key!r} is already registered; choose another")
     figures = load_figures(story.figures, topics=story.topics, sources=sources)
     source = _sources_row(article, story.sources)
+    same = sources.index[sources["sha256"] == source["sha256"].iloc[0]]
+    if len(same):
+        key, line = sources.at[same[0], "key"], int(same[0]) + 2
+        raise StoryError(
+            f"{article.text_file}: this text is already registered as {key!r} ({story.sources}, row {line})"
+        )
     draft = _draft(source.attrs["text"], article)
     draft["figure_id"] = _next_ids(figures["figure_id"], len(draft))
     sheet_bytes = _appended(story.figures, _sheet_csv(draft[list(read_sheet(story.figures).columns)], header=False))
