@@ -278,7 +278,8 @@ def test_strings_from_the_sheet_are_escaped_in_the_report(tmp_path):
     html = result.html.read_text()
     tags = _tags(html)
     assert not [t for t in tags if t[0] == "script"]
-    assert [a.get("src", "")[:22] for t, a in tags if t == "img"] == ["data:image/png;base64,"] * 2
+    assert not [t for t, _ in tags if t == "img"]  # the hostile <img> is text, and charts are inline SVG
+    assert len([t for t, _ in tags if t == "svg"]) == 2
     assert not [a for _, a in tags if any(k.startswith("on") for k in a)]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
