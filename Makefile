@@ -35,8 +35,13 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+# Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser".
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(shell test "$$(id -u)" = 0 && echo --allow-root)
+
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=jupyter_server_config.py $(ALLOW_ROOT) $(LAB_ARGS)
 
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
