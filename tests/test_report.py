@@ -70,7 +70,7 @@ def test_html_embeds_every_chart_and_no_code(built):
         "24 October 2024",
         "World Bank, World Development Indicators",
         "CC BY 4.0",
-        "do not rest on the same membership",
+        "In World Bank data, the two shares fit different memberships",
     ):
         assert words in html
 
