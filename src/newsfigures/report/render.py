@@ -92,7 +92,12 @@ def _unbroken_urls(page: str) -> str:
 
     def split(match: re.Match) -> str:
         parts = re.findall(r"[^/]*/+|[^/]+$", match.group(2))
-        spans = "".join(f'<span class="nf-url-part">{part}</span>' for part in parts if part)
+        parts = [part for part in parts if part]
+        # A part too long for a phone's line may break anywhere there (report.css), still
+        # not preferring its hyphens.
+        spans = "".join(
+            f'<span class="nf-url-part{" nf-url-long" if len(part) > 32 else ""}">{part}</span>' for part in parts
+        )
         return f"{match.group(1)}{spans}</a>"
 
     return re.sub(r"(<a\b[^>]*>)(https?://[^<\s]+)</a>", split, page)
