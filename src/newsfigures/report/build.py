@@ -638,14 +638,22 @@ def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, tex
     intact = result.html.exists() and result.pdf.exists() and manifest.outputs_intact()
     if not plan.force and intact and manifest.get("render_key") == _render_key(plan, texts):
         return {}
+    import concurrent.futures
+
     import nbformat
 
+    from newsfigures.report import render
     from newsfigures.report.render import combine, render_html, render_pdf
 
-    notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
-    started = time.perf_counter()
-    report = _report_block(plan.sheet)
-    html = render_html(combine(notebooks, report))
+    # With no kernels to wait for (a prose-only edit), WeasyPrint loads its fonts and
+    # stylesheets while nbconvert renders the HTML; after execution this is already done.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        warm = pool.submit(render._print_setup)
+        notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
+        started = time.perf_counter()
+        report = _report_block(plan.sheet)
+        html = render_html(combine(notebooks, report))
+        warm.result()
     plan.progress("render", result.html.name, time.perf_counter() - started)
     started = time.perf_counter()
     pdf = render_pdf(html, title=report["title"])
