@@ -7,6 +7,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.newsfigures-setup
 PIP := $(BIN)/python -m pip --disable-pip-version-check
+# uv installs the pinned requirements in seconds; it is itself installed, pinned, into the
+# virtualenv with pip, and pip does the whole set-up where uv cannot be had.
+UV_VERSION := 0.13.9
+# uv reads its own settings (UV_INDEX_URL, UV_EXTRA_INDEX_URL, UV_FIND_LINKS); where they are
+# unset it is given pip's, so both install from the same registry and mirrors.
+PIP_SETTING = $(shell $(PYTHON) -m pip config get global.$(1) 2>/dev/null)
+# pip takes the best match across all its indexes; so does uv with this strategy.
+UV_SOURCES = --index-strategy unsafe-best-match $(if $(UV_INDEX_URL),,$(addprefix --index-url ,$(or $(PIP_INDEX_URL),$(call PIP_SETTING,index-url)))) \
+	$(if $(UV_EXTRA_INDEX_URL),,$(addprefix --extra-index-url ,$(or $(PIP_EXTRA_INDEX_URL),$(call PIP_SETTING,extra-index-url)))) \
+	$(if $(UV_FIND_LINKS),,$(addprefix --find-links ,$(or $(PIP_FIND_LINKS),$(call PIP_SETTING,find-links))))
 
 .PHONY: setup report test lab bench lock clean help
 
@@ -22,8 +32,16 @@ setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -r requirements.txt
-	$(PIP) install --quiet --no-deps --no-build-isolation --editable .
+	@if $(PIP) install --quiet uv==$(UV_VERSION) >/dev/null 2>&1; then \
+	  echo "uv pip sync requirements.txt"; \
+	  printf 'uv==$(UV_VERSION)\npip==%s\n' "$$($(BIN)/python -c 'import pip; print(pip.__version__)')" > $(VENV)/bootstrap.txt; \
+	  $(BIN)/uv pip sync --quiet --python $(BIN)/python $(UV_SOURCES) requirements.txt $(VENV)/bootstrap.txt && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation --editable . ; \
+	else \
+	  echo "uv unavailable: pip install -r requirements.txt"; \
+	  $(PIP) install --quiet -r requirements.txt && \
+	  $(PIP) install --quiet --no-deps --no-build-isolation --editable . ; \
+	fi
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (newsfigures)" >/dev/null
 	@touch $(STAMP)
 
@@ -35,8 +53,13 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+# Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser".
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(shell test "$$(id -u)" = 0 && echo --allow-root)
+
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=$(if $(STORY),$(STORY)/notebooks,notebooks)
+	$(BIN)/jupyter lab --notebook-dir=$(if $(STORY),$(STORY)/notebooks,notebooks) --config=jupyter_server_config.py $(ALLOW_ROOT) $(LAB_ARGS)
 
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

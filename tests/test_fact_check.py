@@ -99,11 +99,110 @@ def test_closest_is_the_smallest_absolute_difference(check):
     assert not check.loc[check["release"] == "2026-07-01", "available_at_publication"].any()
 
 
-def test_findings_say_the_shares_rest_on_different_memberships(check):
-    text = " ".join(findings(check))
-    assert "do not rest on the same membership" in text
-    assert "BRICS-5" in text and "BRICS-9+SAU" in text and "41.10%" in text and "37.51%" in text
+@pytest.fixture(scope="module")
+def sentences(check):
+    return findings(check)
+
+
+def _rows(check, figure_id, **where):
+    rows = check[check["figure_id"] == figure_id]
+    for column, value in where.items():
+        rows = rows[rows[column].fillna("") == value]
+    return rows
+
+
+def _pct(value: float) -> str:
+    return f"{value:.2f}%"
+
+
+def test_findings_are_one_sentence_group_per_figure_measure_and_the_membership_note(sentences):
+    assert len(sentences) == 5
+    assert all("'" not in s and '"' not in s for s in sentences)  # curly quotes only
+
+
+def test_army_finding_matches_its_rows(check, sentences):
+    text = sentences[0]
+    rows = _rows(check, "nk_army_size")
+    best = rows[rows["closest"]].iloc[0]
+    latest = rows.loc[rows["year"].idxmax()]
+    assert text.startswith("Size of North Korea\u2019s army, 1,000,000 in the article:")
+    assert f"in {best.year} " in text and f"{best.recomputed:,.0f}" in text
+    assert f"{best.difference:,.0f} more" in text
+    assert f"The most recent year in that series, {latest.year}, gives {latest.recomputed:,.0f}." in text
+    # The closest year is the earliest checked, and the sentence says so and why it matters.
+    assert best.year == rows["year"].min() == 2015
+    assert f"{best.year} is the earliest year checked" in text
+    later = rows[rows["year"] > best.year]
+    assert (later["difference"].abs() > abs(best.difference)).all() and "every later year is further" in text
+
+
+def test_population_finding_matches_its_rows(check, sentences):
+    text = sentences[1]
+    best = _closest(check, "brics_population_share")
+    then = _closest(check, "brics_population_share", "closest_at_publication")
+    same = _rows(check, "brics_population_share", group=best.group, release=best.release)
+    latest = same.loc[same["year"].idxmax()]
+    assert f"({best.group}) in {best.year} (WDI release {best.release}), at {_pct(best.recomputed)}" in text
+    # The latest year names its own release, and comes before the older release is mentioned.
+    latest_clause = (
+        f"The most recent year in the {latest.release} release, {latest.year}, gives {_pct(latest.recomputed)}."
+    )
+    assert latest_clause in text
+    then_clause = f"in {then.year} (WDI release {then.release}), at {_pct(then.recomputed)}"
+    assert then_clause in text and text.index(latest_clause) < text.index(then_clause)
+    assert then.release == "2024-06-28" and latest.year not in set(
+        _rows(check, "brics_population_share", release=then.release)["year"]
+    )
+    assert f"{abs(then.difference_pp):.2f} points below" in text
+
+
+def test_gdp_finding_matches_its_rows(check, sentences):
+    text = sentences[2]
+    best = _closest(check, "brics_gdp_share")
+    then = _closest(check, "brics_gdp_share", "closest_at_publication")
+    assert not _rows(check, "brics_gdp_share")["matches_as_printed"].any()
     assert "no definition tried rounds to the printed 37.3%" in text
+    assert (
+        f"in {best.year} (WDI release {best.release}), "
+        f"at {_pct(best.recomputed)}, {best.difference_pp:.2f} points above" in text
+    )
+    assert (
+        f"in {then.year} (WDI release {then.release}), "
+        f"at {_pct(then.recomputed)}, {abs(then.difference_pp):.2f} points below" in text
+    )
+    assert "most recent year" not in text  # the closest year is the latest at PPP
+    assert (
+        best.year
+        == _rows(check, "brics_gdp_share", group=best.group, release=best.release, indicator_code=best.indicator_code)[
+            "year"
+        ].max()
+    )
+
+
+def test_market_rate_finding_matches_its_rows(check, sentences):
+    text = sentences[3]
+    rows = _rows(check, "brics_gdp_share", indicator_code="NY.GDP.MKTP.CD")
+    near = rows.loc[rows["difference"].abs().idxmin()]
+    assert text.startswith("Measured as GDP at market exchange rates, nothing comes close")
+    assert f"({near.group}), GDP at market exchange rates, in {near.year} (WDI release {near.release})" in text
+    assert f"at {_pct(near.recomputed)}, {abs(near.difference_pp):.2f} points below" in text
+    assert abs(near.difference_pp) > 1.0
+
+
+def test_membership_finding_matches_its_rows(check, sentences):
+    text = sentences[4]
+    population = _closest(check, "brics_population_share")
+    gdp = _closest(check, "brics_gdp_share")
+    assert population.group != gdp.group
+    assert text.startswith("In World Bank data, the two shares fit different memberships:")
+    assert f"the population share fits the five members to 2023 ({population.group})" in text
+    swapped = share_of_world("SP.POP.TOTL", gdp.group, int(gdp.year), gdp.release)
+    assert f"Counting {gdp.group} in {gdp.year}, the population share would be {swapped:.1f}%, not 41.1%." in text
+    swapped = share_of_world(gdp.indicator_code, population.group, int(population.year), population.release)
+    assert (
+        f"Counting {population.group} in {population.year}, "
+        f"the GDP share at purchasing power parity would be {swapped:.1f}%" in text
+    )
 
 
 def test_summary_table_names_the_closest_definitions(check):

@@ -40,17 +40,23 @@ def test_notebooks_were_executed_with_the_injected_sheet(built):
         assert len(injected) == 1 and "figures.csv" in injected[0].source
         if path.name == "03_context.ipynb":
             assert "data/reference" in injected[0].source
-        images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
-        assert len(images) == IMAGES[path.name] and all(i.metadata["image/png"]["alt"] for i in images)
+        images = [o for c in code for o in c.outputs if "image/svg+xml" in o.get("data", {})]
+        assert len(images) == IMAGES[path.name] and all(i.metadata["image/svg+xml"]["alt"] for i in images)
+        assert not [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
 
 
 def test_html_embeds_every_chart_and_no_code(built):
     html = built.html.read_text(encoding="utf-8")
-    images = re.findall(r"<img\b[^>]*>", html)
-    assert len(images) == sum(IMAGES.values())
-    for tag in images:
-        assert 'src="data:image/png;base64,' in tag
-        assert re.search(r'alt="[^"]{40,}"', tag)
+    assert not re.findall(r"<img\b[^>]*>", html)  # no PNG chart: every chart is inline SVG
+    # (nbconvert re-serialises the page, so attributes come in name order.)
+    charts = re.findall(
+        r'<svg aria-labelledby="([^"]+)" class="nf-chart"[^>]* role="img"[^>]*>'
+        r'\s*<title id="([^"]+)">([^<]{40,})</title>',
+        html,
+    )
+    assert len(charts) == sum(IMAGES.values()) and all(a == b for a, b, _ in charts)
+    assert len({a for a, _, _ in charts}) == len(charts)  # ids unique across the page
+    assert "<text" in html and "font-family: 'NF Sans', 'DejaVu Sans'" in html  # text kept as text
     assert not re.search(r'<div class="(jp-CodeMirrorEditor|jp-InputArea-editor|highlight)', html)
     assert "load_figures(" not in html and "import newsfigures" not in html
     assert "<script" not in html
@@ -64,7 +70,7 @@ def test_html_embeds_every_chart_and_no_code(built):
         "24 October 2024",
         "World Bank, World Development Indicators",
         "CC BY 4.0",
-        "do not rest on the same membership",
+        "In World Bank data, the two shares fit different memberships",
     ):
         assert words in html
 
@@ -88,6 +94,27 @@ def test_pdf_has_the_figures_in_its_text(built):
     assert len(reader.pages) >= 2
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+
+
+def test_pdf_is_tagged_with_vector_charts_whose_labels_are_text(built):
+    reader = PdfReader(built.pdf)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en" and "/StructTreeRoot" in root
+    assert reader.metadata.title.startswith("North Korea\u2019s troops")
+    assert not [img for page in reader.pages for img in page.images]  # charts are vectors, not pictures
+    figures, stack = [], [root["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif hasattr(node, "get"):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                stack.append(node["/K"])
+    assert len(figures) == sum(IMAGES.values()) and all(len(alt) > 40 for alt in figures)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Number of people, log scale" in text  # a chart's subtitle, searchable
 
 
 def test_processed_tables_hold_the_figures(built):

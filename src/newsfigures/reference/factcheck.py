@@ -18,6 +18,7 @@ import pandas as pd
 
 from newsfigures.core.errors import ReferenceDataError
 from newsfigures.core.figures import format_number
+from newsfigures.core.typography import curly
 from newsfigures.reference import shares as ref
 from newsfigures.reference.wdi import read_csv_strings
 
@@ -271,8 +272,9 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
         reference: the reference folder (for the shares recomputed under another group).
 
     Returns:
-        Sentences (str): per figure, the closest definition and how far off it is, the
-        closest with data published before the article, and, for a share checked under
+        Sentences (str, with curly quotes): per figure, the closest definition and how far
+        off it is, the most recent year of the same series, a note when the closest year
+        is the earliest checked, the closest with data published before the article, and, for a share checked under
         several measures, the best the other measures can do; then, when the shares'
         closest definitions use different groups, a sentence saying so, with what each
         share would be under the other's group.
@@ -296,13 +298,6 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
             f"{best.figure_measure}, {printed} in the article: closest is {_phrase(best)}, "
             f"at {_value(best, best.recomputed)}, {_off(best)}; {exact}."
         )
-        then = rows[rows["closest_at_publication"]]
-        if not then.empty and not then.iloc[0].closest:
-            t = then.iloc[0]
-            text += (
-                f" With data published before the article, closest is {_phrase(t)}, at "
-                f"{_value(t, t.recomputed)}, {_off(t)}."
-            )
         same = rows[
             (rows["group"] == best.group)
             & (rows["indicator_code"] == best.indicator_code)
@@ -310,7 +305,22 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
         ]
         latest = same.loc[same["year"].idxmax()]
         if latest.year != best.year:
-            text += f" The most recent year there, {latest.year}, gives {_value(latest, latest.recomputed)}."
+            # Said before any other release is named, and naming its own, so that "there"
+            # cannot be read as the release of the sentence before.
+            where = f"the {latest.release} release" if isinstance(latest.release, str) else "that series"
+            text += f" The most recent year in {where}, {latest.year}, gives {_value(latest, latest.recomputed)}."
+        if best.year == rows["year"].min() and len(same) > 1:
+            text += (
+                f" {best.year} is the earliest year checked, so a closer year may lie before it: "
+                f"every later year is further from {printed}."
+            )
+        then = rows[rows["closest_at_publication"]]
+        if not then.empty and not then.iloc[0].closest:
+            t = then.iloc[0]
+            text += (
+                f" With data published before the article, closest is {_phrase(t)}, at "
+                f"{_value(t, t.recomputed)}, {_off(t)}."
+            )
         sentences.append(text)
         for indicator, by_measure in rows.groupby("indicator_code", sort=False):
             if indicator == best.indicator_code:
@@ -324,7 +334,8 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
     shares = [v for v in best_by_figure.values() if v.unit == "percent"]
     if len({v.group for v in shares}) > 1:
         parts = [f"the {_share_name(v)} fits {GROUP_PHRASES.get(v.group, v.group_label)}" for v in shares]
-        sentence = "The shares do not rest on the same membership: " + "; ".join(parts) + "."
+        # Only World Bank data is tried, so the finding is about that data, not the article's source.
+        sentence = "In World Bank data, the two shares fit different memberships: " + "; ".join(parts) + "."
         for v in shares:
             for other in shares:
                 if other.group == v.group:
@@ -340,7 +351,7 @@ def findings(check: pd.DataFrame, reference: str | Path | None = None) -> list[s
                     f"{swapped:.1f}%, not {format_number(v.article_value, 'percent')}."
                 )
         sentences.append(sentence)
-    return sentences
+    return [curly(s) for s in sentences]
 
 
 def article_marks(

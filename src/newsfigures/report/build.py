@@ -3,10 +3,12 @@
 ``python -m newsfigures build`` (and ``make report``) calls :func:`build`. The build is
 incremental and crash-safe:
 
-* each notebook is keyed by the SHA-256 of everything it depends on (its own bytes,
-  the package's code, the data files passed to it as parameters, the article
+* each notebook is keyed by the SHA-256 of everything its execution depends on (its
+  code cells, the package's code, the data files passed to it as parameters, the article
   metadata, the pinned requirements and the Python version); an executed notebook
-  whose key is in the cache (``.cache/newsfigures/executed/``) is reused, not re-run;
+  whose key is in the cache (``.cache/newsfigures/executed/``) is reused, not re-run,
+  with its outputs merged into the notebook's current markdown, so that an edit to
+  the prose re-renders the report without starting a kernel;
 * the HTML and PDF are re-rendered only when an executed notebook changed;
 * every output is written beside its target and renamed into place, HTML and PDF
   together, so a failed build leaves the last good report as it was;
@@ -135,6 +137,61 @@ def notebook_parameters(path: Path) -> list[str]:
                 if isinstance(t, ast.Name)
             ]
     return []
+
+
+def _cells(nb: dict) -> list[dict]:
+    return nb.get("cells", [])
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def code_key(path: Path) -> str:
+    """Return the SHA-256 of what executes in a notebook: its code cells' sources and tags.
+
+    Markdown, outputs, execution counts and metadata do not count, so an edit to the
+    prose keeps the key.
+
+    Raises:
+        BuildError: the notebook is not valid JSON.
+    """
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildError(f"{path.name}: cannot read notebook ({exc})") from None
+    code = [
+        (_text(c.get("source", "")), sorted(c.get("metadata", {}).get("tags", [])))
+        for c in _cells(nb)
+        if c.get("cell_type") == "code"
+    ]
+    return _digest(code, nb.get("metadata", {}).get("kernelspec", {}).get("name"))
+
+
+def merge_outputs(source: Path, executed: bytes) -> bytes:
+    """Return the executed notebook with its markdown replaced by ``source``'s.
+
+    ``executed`` is an executed copy of a notebook whose code cells are those of
+    ``source`` (the same :func:`code_key`); its code cells, their outputs, the
+    parameters papermill injected and what the kernel recorded (``language_info``,
+    ``papermill``) are kept; every other cell, in order, and the rest of the metadata
+    come from ``source``. An unchanged notebook gives back ``executed`` byte for byte.
+    """
+    new = json.loads(source.read_text(encoding="utf-8"))
+    old = json.loads(executed)
+    queue = [c for c in _cells(old) if c.get("cell_type") == "code"]
+    cells = []
+    for cell in _cells(new):
+        if cell.get("cell_type") != "code":
+            cells.append(cell)
+            continue
+        cells.append(queue.pop(0))
+        while queue and "injected-parameters" in queue[0].get("metadata", {}).get("tags", []):
+            cells.append(queue.pop(0))
+    old["cells"] = cells
+    ran = {k: v for k, v in old.get("metadata", {}).items() if k in ("language_info", "papermill")}
+    old["metadata"] = {**new.get("metadata", {}), **ran}
+    return json.dumps(old, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def _source_date_epoch(sources: list[dict]) -> str:
@@ -303,6 +360,7 @@ def build(
     if article is not None:
         provided["article"] = article
     keys: dict[str, str] = {}
+    prose: dict[str, str] = {}  # whole-file hashes: a markdown edit re-renders, but executes nothing
     parameters: dict[str, dict] = {}
     for path in sources:
         names = notebook_parameters(path)
@@ -311,7 +369,8 @@ def build(
         # user gave it, not relative to the notebooks' folder.
         parameters[path.name] = {n: str(v) for n, v in given.items()}
         files = {n: _file_or_tree_hash(Path(v)) for n, v in given.items()}
-        keys[path.name] = _digest(common, sha256_file(path), parameters[path.name], files)
+        keys[path.name] = _digest(common, code_key(path), parameters[path.name], files)
+        prose[path.name] = sha256_file(path)
     tables_key = _digest(common, sha256_file(sheet), _file_or_tree_hash(reference) if reference else None)
 
     html_path, pdf_path = out / f"{REPORT_STEM}.html", out / f"{REPORT_STEM}.pdf"
@@ -332,6 +391,7 @@ def build(
             not force
             and manifest.get("tables_key") == tables_key
             and manifest.get("notebooks") == keys
+            and manifest.get("sources") == prose
             and manifest.outputs_intact()
         ):
             result.tables = [Path(p) for p in manifest.get("tables", [])]
@@ -439,10 +499,10 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
         # A damaged entry (its bytes no longer match their hash) is a miss, and is re-made.
         data = None if plan.force else read_checked(cached)
         if data is not None:
-            texts[path.name] = data
+            texts[path.name] = merge_outputs(path, data)
             os.utime(cached)  # pruning keeps the most recently used entries
             result.reused.append(path.name)
-            plan.progress("reuse", f"{path.name} (unchanged)")
+            plan.progress("reuse", f"{path.name} (code unchanged)")
         else:
             jobs.append(Job(path, plan.parameters[path.name]))
 
@@ -493,6 +553,7 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
     manifest.save(
         tables_key=plan.tables_key,
         notebooks=plan.keys,
+        sources={p.name: sha256_file(p) for p in plan.sources},
         render_key=_render_key(plan, texts),
         tables=[str(p) for p in result.tables],
         outputs=_Manifest.stamp(outputs),
@@ -751,15 +812,23 @@ def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, tex
     intact = result.html.exists() and result.pdf.exists() and manifest.outputs_intact()
     if not plan.force and intact and manifest.get("render_key") == _render_key(plan, texts):
         return {}
+    import concurrent.futures
+
     import nbformat
 
+    from newsfigures.report import render
     from newsfigures.report.render import MAX_OUTPUT_BYTES, combine, render_html, render_pdf
 
-    notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
     plan.check_time("rendering the HTML")
-    started = time.perf_counter()
-    report = _report_block(plan.story, plan.sheet, plan.citations)
-    html = render_html(combine(notebooks, report, plan.max_output_bytes or MAX_OUTPUT_BYTES))
+    # With no kernels to wait for (a prose-only edit), WeasyPrint loads its fonts and
+    # stylesheets while nbconvert renders the HTML; after execution this is already done.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        warm = pool.submit(render._print_setup)
+        notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
+        started = time.perf_counter()
+        report = _report_block(plan.story, plan.sheet, plan.citations)
+        html = render_html(combine(notebooks, report, plan.max_output_bytes or MAX_OUTPUT_BYTES))
+        warm.result()
     plan.progress("render", result.html.name, time.perf_counter() - started)
     plan.check_time("rendering the PDF")
     started = time.perf_counter()

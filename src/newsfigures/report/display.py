@@ -8,15 +8,22 @@ outputs are HTML, not Markdown, so nbconvert's maths parsing never sees them).
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import html
+import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from newsfigures.core.figures import figure_label
 from newsfigures.core.sources import cited, published_text
-from newsfigures.report.charts import alt_text, png_bytes
+from newsfigures.core.typography import curly
+from newsfigures.report.charts import STYLE, alt_text
+
+#: The charts' text is set in the report's one family: DejaVu Sans (matplotlib's own font,
+#: which the PDF embeds under the name "NF Sans"), then its metric twin Verdana.
+CHART_FONTS = "'NF Sans', 'DejaVu Sans', Verdana, sans-serif"
 
 
 def _display(bundle: dict, metadata: dict | None = None) -> None:
@@ -25,25 +32,63 @@ def _display(bundle: dict, metadata: dict | None = None) -> None:
     display(bundle, raw=True, metadata=metadata or {})
 
 
-def chart_bundle(fig) -> tuple[dict, dict]:
-    """Return the Jupyter display bundle and metadata for a chart.
+def svg_text(fig) -> str:
+    """Render a chart to an SVG element for embedding in HTML, its text kept as text.
 
-    Returns:
-        ``(data, metadata)``: ``data`` has ``image/png`` (base64 PNG at 150 dpi) and
-        ``text/plain`` (the alt text); ``metadata["image/png"]["alt"]`` holds the alt
-        text, which the report template writes into the ``<img alt>`` attribute.
+    The element has ``role="img"``, a ``<title>`` holding the alt text and
+    ``aria-labelledby`` pointing at it; no XML prolog or metadata; ids prefixed with a
+    digest of the drawing, so that several charts can share one page; and the text set
+    in :data:`CHART_FONTS`. The style sheet fixes ``svg.hashsalt`` and no date is
+    written, so the same figure gives the same string.
 
     Raises:
         ValueError: the figure was not made by a newsfigures chart function.
     """
-    alt = alt_text(fig)
-    png = base64.b64encode(png_bytes(fig)).decode("ascii")
-    width = fig.get_figwidth() * 96  # CSS pixels: the chart's design width
-    return {"image/png": png, "text/plain": alt}, {"image/png": {"alt": alt, "width": int(width)}}
+    import matplotlib as mpl
+
+    alt = curly(alt_text(fig))
+    buffer = io.BytesIO()
+    with mpl.style.context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    svg = buffer.getvalue().decode("utf-8")
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
+    prefix = "c" + hashlib.sha256(svg.encode()).hexdigest()[:8] + "-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"(url\(#|xlink:href=\"#|href=\"#)", lambda m: m.group(1) + prefix, svg)
+    svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: {CHART_FONTS}")
+    # Matplotlib's text strings; alt text, titles and labels come from data and are
+    # set with curly quotes like the rest of the report.
+    svg = re.sub(
+        r"(<text\b[^>]*>)([^<]+)",
+        lambda m: m.group(1) + curly(html.unescape(m.group(2))).replace("&", "&amp;").replace("<", "&lt;"),
+        svg,
+    )
+    title_id = f"{prefix}title"
+    return svg.replace(
+        "<svg ",
+        f'<svg class="nf-chart" role="img" aria-labelledby="{title_id}" ',
+        1,
+    ).replace(">", f'>\n <title id="{title_id}">{html.escape(alt, quote=False)}</title>', 1)
+
+
+def chart_bundle(fig) -> tuple[dict, dict]:
+    """Return the Jupyter display bundle and metadata for a chart.
+
+    Returns:
+        ``(data, metadata)``: ``data`` has ``image/svg+xml`` (from :func:`svg_text`) and
+        ``text/plain`` (the alt text); ``metadata["image/svg+xml"]["alt"]`` holds the alt
+        text too.
+
+    Raises:
+        ValueError: the figure was not made by a newsfigures chart function.
+    """
+    alt = curly(alt_text(fig))
+    return {"image/svg+xml": svg_text(fig), "text/plain": alt}, {"image/svg+xml": {"alt": alt}}
 
 
 def show_chart(fig) -> None:
-    """Display a newsfigures chart in a notebook as a PNG with its alt text."""
+    """Display a newsfigures chart in a notebook as SVG (text kept as text) with its alt text."""
     _display(*chart_bundle(fig))
 
 
@@ -58,6 +103,20 @@ def _cut_note(shown: int, total: int) -> str:
     )
 
 
+# A cell that is a number (with its sign, unit or percent) or a date, and nothing else.
+_NUMBER = re.compile(r"^[+\u2212-]?[\d,.]+(?:\s?(?:%|pp|million|billion))?$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}")
+
+
+def _column_class(values: list[str]) -> str:
+    filled = [v for v in values if v]
+    if filled and all(_NUMBER.match(v) for v in filled):
+        return "nf-num"
+    if filled and all(_DATE.search(v) for v in filled):
+        return "nf-nowrap"
+    return ""
+
+
 def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_TABLE_ROWS) -> str:
     """Render a dataframe as an HTML table with every cell and header escaped.
 
@@ -70,15 +129,31 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     Returns:
         An HTML ``<table class="nf-table">`` string (no index column), wrapped in a
         ``<div class="nf-table-block">`` that keeps it and its caption on one printed
-        page; missing values are blank.
+        page and scrolls sideways on a narrow screen (with a cue saying so). Columns of
+        numbers get ``class="nf-num"`` (right-aligned, tabular figures, never broken),
+        columns of dates ``class="nf-nowrap"``; missing values are blank; text is set
+        with curly quotes (:func:`newsfigures.core.typography.curly`).
     """
     shown = frame.head(max_rows)
-    body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="nf-table")
-    if caption:
-        body = body.replace(">", f">\n<caption>{html.escape(caption)}</caption>", 1)
-    if len(frame) > max_rows:
-        body += f'\n<p class="nf-note">{html.escape(_cut_note(max_rows, len(frame)))}</p>'
-    return f'<div class="nf-table-block">\n{body}\n</div>'
+    cells = shown.astype(object).where(shown.notna(), "").astype(str)
+    classes = [_column_class(list(cells[c])) for c in cells.columns]
+
+    def cell(tag: str, text: str, cls: str) -> str:
+        attr = f' class="{cls}"' if cls else ""
+        return f"<{tag}{attr}>{html.escape(curly(text), quote=False)}</{tag}>"
+
+    head = "".join(cell("th", str(c), k) for c, k in zip(cells.columns, classes))
+    rows = "\n".join(
+        "<tr>" + "".join(cell("td", v, k) for v, k in zip(row, classes)) + "</tr>"
+        for row in cells.itertuples(index=False)
+    )
+    caption_html = f"\n<caption>{html.escape(curly(caption), quote=False)}</caption>" if caption else ""
+    return (
+        f'<div class="nf-table-block">\n<table class="nf-table">{caption_html}\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
+        '<p class="nf-scroll-cue">Scroll the table sideways for more columns \u2192</p>'
+        + (f'\n<p class="nf-note">{html.escape(_cut_note(max_rows, len(frame)))}</p>' if len(frame) > max_rows else "")
+    )
 
 
 def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
@@ -92,19 +167,21 @@ def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
 def show_text(text: str) -> None:
     """Display a generated sentence as an escaped HTML paragraph.
 
-    Use this, not Markdown, for sentences built from data: the text is shown exactly,
-    with no Markdown or maths interpretation.
+    Use this, not Markdown, for sentences built from data: the text is shown exactly
+    (straight quotes made curly), with no Markdown or maths interpretation.
     """
-    _display({"text/html": f'<p class="nf-finding">{html.escape(text)}</p>', "text/plain": text})
+    text = curly(text)
+    _display({"text/html": f'<p class="nf-finding">{html.escape(text, quote=False)}</p>', "text/plain": text})
 
 
 def show_list(items: list[str]) -> None:
     """Display generated sentences as an escaped HTML bulleted list (one item each).
 
-    Like :func:`show_text`, the text is shown exactly, with no Markdown or maths
-    interpretation.
+    Like :func:`show_text`, the text is shown exactly (curly quotes apart), with no
+    Markdown or maths interpretation.
     """
-    body = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    items = [curly(item) for item in items]
+    body = "".join(f"<li>{html.escape(item, quote=False)}</li>" for item in items)
     _display({"text/html": f'<ul class="nf-finding">{body}</ul>', "text/plain": "\n".join(f"- {i}" for i in items)})
 
 

@@ -122,7 +122,27 @@ def render_html(notebook) -> str:
         body, _ = exporter.from_notebook_node(notebook)
     except Exception as exc:  # nbconvert raises many kinds; the build reports one
         raise BuildError(f"rendering HTML failed: {type(exc).__name__}: {exc}") from exc
-    return body
+    from newsfigures.core.typography import curly_html
+
+    # A safety net for generated text that missed the helper: curly quotes in every text
+    # node outside code, scripts and styles.
+    return _unbroken_urls(curly_html(body))
+
+
+def _unbroken_urls(page: str) -> str:
+    """Let a link whose text is a URL break after a slash only: each part is kept whole."""
+
+    def split(match: re.Match) -> str:
+        parts = re.findall(r"[^/]*/+|[^/]+$", match.group(2))
+        parts = [part for part in parts if part]
+        # A part too long for a phone's line may break anywhere there (report.css), still
+        # not preferring its hyphens.
+        spans = "".join(
+            f'<span class="nf-url-part{" nf-url-long" if len(part) > 32 else ""}">{part}</span>' for part in parts
+        )
+        return f"{match.group(1)}{spans}</a>"
+
+    return re.sub(r"(<a\b[^>]*>)(https?://[^<\s]+)</a>", split, page)
 
 
 def _offline_fetcher(allowed_dirs: list[Path]):
@@ -248,6 +268,8 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
         document.metadata.title = title
         document.metadata.created = None
         document.metadata.modified = None
-        return document.write_pdf(pdf_identifier=b"newsfigures-report")
+        # PDF/UA-1: tagged (headings, paragraphs, tables, lists and figures, each chart
+        # with its <title> as alternate text), with the title shown and the language set.
+        return document.write_pdf(pdf_identifier=b"newsfigures-report", pdf_variant="pdf/ua-1")
     except Exception as exc:  # WeasyPrint raises many kinds; the build reports one
         raise BuildError(f"rendering PDF failed: {type(exc).__name__}: {exc}") from exc
