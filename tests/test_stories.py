@@ -303,7 +303,8 @@ def test_build_story_cites_both_outlets_and_never_nbc(built):
     assert "Figures as quoted in: The Pacific Dispatch" in html and "And in: Eastern Front Monitor" in html
     assert "Estimates of: " + TROOPS in html
     # Every kind charted: counts, money, shares and the one series of the four troop estimates.
-    alts = re.findall(r'<img\b[^>]*alt="([^"]*)"', html)
+    # Charts are inline SVG whose <title> holds the alt text.
+    alts = re.findall(r'<svg\b[^>]*class="nf-chart"[^>]*>\s*<title\b[^>]*>(.*?)</title>', html, re.S)
     assert len(alts) == 4
     series = [a for a in alts if "the Pentagon" in a and "Ukraine" in a and "South Korea" in a and "over time" in a]
     assert len(series) == 1, alts
