@@ -279,3 +279,26 @@ def test_a_sheet_with_thousands_of_bad_rows_is_still_one_short_line(tmp_path):
     message = str(caught.value)
     assert "row 2, column 'value': value 3,000 lies outside its bounds" in message
     assert message.endswith("and 2,990 more problems") and len(message) < 3000
+
+
+def test_a_time_limit_hit_while_kernels_start_names_the_notebooks(tmp_path):
+    from newsfigures.report.build import build
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(300)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "01_hangs.ipynb")
+    # One second ends the build before or just after its kernel is up: either way the error names the notebook.
+    with pytest.raises(
+        BuildError, match=r"time limit of 1 s while (starting the kernels for|executing) 01_hangs\.ipynb"
+    ):
+        build(
+            out=tmp_path / "out",
+            data_out=tmp_path / "data",
+            notebooks_dir=notebooks,
+            cache_dir=tmp_path / "c",
+            timeout=1,
+            quiet=True,
+        )
+    assert not (tmp_path / "out" / "report.pdf").exists()

@@ -509,6 +509,8 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
     if jobs:
         from newsfigures.report.execute import run
 
+        plan.stage = f"while starting the kernels for {', '.join(sorted(j.path.name for j in jobs))}"
+
         try:
             staged = run(
                 asyncio.wait_for(
