@@ -25,6 +25,7 @@ from fractions import Fraction
 import pandas as pd
 from text_to_num import text2num
 
+from newsfigures.core.figures import COLUMNS as SHEET_COLUMNS
 from newsfigures.core.qualifiers import INCLUSIVE, OR_EQUAL, phrases_after, phrases_before, point_bounds
 
 # --- Vocabularies ----------------------------------------------------------------------
@@ -731,19 +732,9 @@ _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|a
 MAX_SENTENCE = 1000
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
 
-_COLUMNS = {
-    "value": "float64",
-    "lower": "float64",
-    "upper": "float64",
-    "unit": "str",
-    "qualifier": "str",
-    "attribution": "str",
-    "surface": "str",
-    "char_start": "Int64",
-    "char_end": "Int64",
-    "sentence": "str",
-    "kind": "str",
-}
+# The sheet's columns keep the sheet's dtypes; ``sentence`` and ``kind`` are the extractor's own.
+_SHEET_PART = ("value", "lower", "upper", "unit", "qualifier", "attribution", "surface", "char_start", "char_end")
+_COLUMNS = {**{c: SHEET_COLUMNS[c] for c in _SHEET_PART}, "sentence": "str", "kind": "str"}
 
 # --- Reading one match -------------------------------------------------------------------
 
