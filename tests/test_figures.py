@@ -149,6 +149,14 @@ BAD_SHEETS = {
         "value",
         "inf is not a finite number",
     ),
+    "one measure in two units": (
+        lambda t: t.replace(
+            "Size of North Korea's army,1000000,,,people", "North Korean troops sent to russia ,1000000,,,count"
+        ),
+        4,
+        "unit",
+        "unit 'count' differs from 'people' in row 2, which has the same measure",
+    ),
     "value outside open bound": (
         lambda t: t.replace("3000,3000,,people", "10,3000,,people"),
         2,

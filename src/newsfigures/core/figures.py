@@ -127,6 +127,25 @@ def _row_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
             problems.append(
                 (line, "char_end", "char_start and char_end must both be given, with char_start < char_end")
             )
+    return problems + _mixed_unit_problems(df)
+
+
+def _mixed_unit_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """A measure is one quantity: its rows (compared as :func:`estimate_series` compares
+    them) must share a unit, or its estimates cannot be drawn on one axis."""
+    key = df["measure"].astype(str).str.strip().str.casefold()
+    first_unit = df["unit"].groupby(key, sort=False).transform("first")
+    problems = []
+    for i in df.index[df["unit"] != first_unit]:
+        first = int(df.index[(key == key[i])][0]) + 2
+        problems.append(
+            (
+                int(i) + 2,
+                "unit",
+                f"unit {df.at[i, 'unit']!r} differs from {first_unit[i]!r} in row {first}, "
+                f"which has the same measure {df.at[i, 'measure']!r}",
+            )
+        )
     return problems
 
 
