@@ -348,3 +348,32 @@ def test_a_story_with_checks_gets_a_fact_check(story, tmp_path):
         == 0
     )
     assert [s.notebook for s in load_story(copy).sections][-1] == "06_factcheck.ipynb"
+
+
+def test_new_and_add_read_standard_input_and_keep_the_text(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    def stdin(path: Path) -> None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8"))
+
+    folder = tmp_path / "piped"
+    stdin(DATA / "deployment_pentagon.txt")
+    status, _, err = _run(capsys, "new", folder, "--article", "-", *FIRST[2:])
+    assert status == 0, err
+    kept = folder / "articles" / "dispatch-2024-11-05.txt"
+    assert kept.read_bytes() == (DATA / "deployment_pentagon.txt").read_bytes()
+    assert load_sources(folder / "sources.csv")["text_path"].tolist() == ["articles/dispatch-2024-11-05.txt"]
+    stdin(DATA / "deployment_kyiv.txt")
+    status, _, err = _run(capsys, "add", folder, "--article", "-", *SECOND[2:])
+    assert status == 0, err
+    assert (folder / "articles" / "monitor-2024-12-10.txt").read_bytes() == (DATA / "deployment_kyiv.txt").read_bytes()
+    status, out, _ = _run(capsys, "check", "--story", folder)
+    assert status == 0 and out.count("stand in the text as recorded") == 2
+    # The same text piped again under a new key is refused, naming standard input; nothing is written.
+    before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    stdin(DATA / "deployment_kyiv.txt")
+    status, _, err = _run(capsys, "add", folder, "--article", "-", *SECOND[2:3], "monitor-again", *SECOND[4:])
+    assert status == 1 and err.count("\n") == 1
+    assert "<stdin>: this text is already registered as 'monitor-2024-12-10'" in err
+    assert {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} == before

@@ -45,7 +45,8 @@ def _build(args: argparse.Namespace) -> int:
 def _article(args: argparse.Namespace):
     from newsfigures.report.scaffold import Article
 
-    return Article(args.article, args.source, args.outlet, args.title, args.published, args.url or "")
+    text = _article_text(args.article) if str(args.article) == "-" else None
+    return Article(args.article, args.source, args.outlet, args.title, args.published, args.url or "", text)
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -268,7 +269,13 @@ def parser() -> argparse.ArgumentParser:
             + " On any error nothing is written.",
         )
         n.add_argument("folder", type=Path, metavar="DIR", help="the story folder")
-        n.add_argument("--article", type=Path, required=True, metavar="FILE", help="the article's text (UTF-8)")
+        n.add_argument(
+            "--article",
+            type=Path,
+            required=True,
+            metavar="FILE",
+            help="the article's text (UTF-8); - reads standard input, kept in the story as articles/KEY.txt",
+        )
         n.add_argument("--source", required=True, metavar="KEY", help="the article's key (sheet column 'source')")
         n.add_argument("--outlet", required=True, metavar="NAME", help="who published it")
         n.add_argument("--title", required=True, metavar="TEXT", help="its headline")

@@ -42,6 +42,18 @@ class Article:
     title: str
     published: str
     url: str = ""
+    #: The text itself when it came from standard input (``text_file`` is then ``-``): the
+    #: story keeps it as ``articles/<key>.txt``, since no file of the user's holds it.
+    text: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How messages name the article's text."""
+        return "<stdin>" if self.text is not None else str(self.text_file)
+
+    def kept_text_path(self) -> str:
+        """Where the story keeps a text read from standard input, relative to its folder."""
+        return f"articles/{self.key}.txt"
 
 
 @dataclass(frozen=True)
@@ -63,10 +75,13 @@ def _sources_row(article: Article, sources_file: Path) -> pd.DataFrame:
     from newsfigures.core.article import read_article, sha256_text
     from newsfigures.core.sources import validate_sources
 
-    text = read_article(article.text_file)
-    text_file, home = Path(article.text_file).resolve(), sources_file.parent.resolve()
-    # Relative when the user keeps the text in the story folder, so the folder can move.
-    text_path = str(text_file.relative_to(home)) if text_file.is_relative_to(home) else str(text_file)
+    if article.text is not None:
+        text, text_path = article.text, article.kept_text_path()
+    else:
+        text = read_article(article.text_file)
+        text_file, home = Path(article.text_file).resolve(), sources_file.parent.resolve()
+        # Relative when the user keeps the text in the story folder, so the folder can move.
+        text_path = str(text_file.relative_to(home)) if text_file.is_relative_to(home) else str(text_file)
     frame = pd.DataFrame(
         [
             {
@@ -100,7 +115,7 @@ def _draft(text: str, article: Article) -> pd.DataFrame:
 
     found = extract_figures(text)
     if found.empty:
-        raise FigureSheetError(article.text_file, [(None, None, "the text has no figures to draft a sheet from")])
+        raise FigureSheetError(article.name, [(None, None, "the text has no figures to draft a sheet from")])
     return draft_sheet(found, article.key, article.published)
 
 
@@ -175,6 +190,10 @@ def new_story(folder: str | Path, article: Article) -> Scaffolded:
         (temp / "notebooks").mkdir()
         for name, kind in zip(notebooks, kinds):
             (temp / "notebooks" / name).write_bytes(_notebook_bytes(kind))
+        if article.text is not None:
+            kept = temp / article.kept_text_path()
+            kept.parent.mkdir()
+            kept.write_text(article.text, encoding="utf-8")
         os.chmod(temp, 0o755)
         if folder.exists():
             folder.rmdir()  # empty, checked above
@@ -233,9 +252,7 @@ def add_article(folder: str | Path, article: Article) -> Scaffolded:
     same = sources.index[sources["sha256"] == source["sha256"].iloc[0]]
     if len(same):
         key, line = sources.at[same[0], "key"], int(same[0]) + 2
-        raise StoryError(
-            f"{article.text_file}: this text is already registered as {key!r} ({story.sources}, row {line})"
-        )
+        raise StoryError(f"{article.name}: this text is already registered as {key!r} ({story.sources}, row {line})")
     draft = _draft(source.attrs["text"], article)
     draft["figure_id"] = _next_ids(figures["figure_id"], len(draft))
     sheet_bytes = _appended(story.figures, _sheet_csv(draft[list(read_sheet(story.figures).columns)], header=False))
@@ -257,10 +274,18 @@ def add_article(folder: str | Path, article: Article) -> Scaffolded:
         if kind not in have:
             number += 1
             added.append((f"{number:02d}_{kind}.ipynb", kind))
-    staged = {}
+    staged, made = {}, None
     try:
         staged[story.figures] = stage(story.figures, sheet_bytes)
         staged[story.sources] = stage(story.sources, sources_bytes)
+        if article.text is not None:
+            kept = story.root / article.kept_text_path()
+            if kept.exists():
+                raise StoryError(f"{kept}: exists already; the text from standard input would be kept there")
+            if not kept.parent.is_dir():
+                kept.parent.mkdir()
+                made = kept.parent
+            staged[kept] = stage(kept, article.text.encode("utf-8"))
         for name, kind in added:
             target = story.notebooks / name
             if target.exists():
@@ -272,6 +297,8 @@ def add_article(folder: str | Path, article: Article) -> Scaffolded:
             staged[story.path] = stage(story.path, text.encode("utf-8"))
     except BaseException:
         discard(staged)
+        if made is not None:
+            made.rmdir()
         raise
     commit(staged)
     return Scaffolded(story.root, draft, [n for n, _ in added])
