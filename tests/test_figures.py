@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -228,6 +229,14 @@ def test_a_story_names_its_own_topics(tmp_path):
     topics = load_story(paths.STORY).topics
     with pytest.raises(FigureSheetError, match=r"row 4, column 'topic': unknown topic 'weather' \(expected one of: "):
         load_figures(sheet, topics=topics)
+
+    # Every row off the vocabulary: each is named, the vocabulary is said once.
+    sheet = write_sheet(tmp_path, lambda t: re.sub(r",(force_size|brics_share),", ",weather,", t))
+    with pytest.raises(FigureSheetError) as info:
+        load_figures(sheet, topics=topics)
+    message = str(info.value)
+    assert [line for line, _, _ in info.value.problems] == [2, 3, 4, 5, 6]
+    assert message.count("unknown topic 'weather'") == 5 and message.count("expected one of") == 1
 
 
 def test_a_sheet_without_shares_has_an_empty_view(tmp_path):

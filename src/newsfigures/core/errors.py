@@ -7,6 +7,7 @@ showing a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -64,8 +65,14 @@ class FigureSheetError(NewsfiguresError, ValueError):
     def __init__(self, path: str | Path, problems: list[tuple[int | None, str | None, str]]):
         self.path = str(path)
         self.problems = problems
-        parts = []
+        parts, said = [], set()
         for line, column, message in problems[:MAX_PROBLEMS_SHOWN]:
+            # Many cells failing one vocabulary would repeat it each time: say it once.
+            found = re.fullmatch(r"(.*) (\((?:expected|a figure sheet has)\b.*\))", message)
+            if found and found.group(2) in said:
+                message = found.group(1)
+            elif found:
+                said.add(found.group(2))
             parts.append(f"{where(self.path, line, column)}: {message}")
         if len(problems) > MAX_PROBLEMS_SHOWN:
             # A sheet of thousands of bad rows would otherwise make a line of megabytes.
