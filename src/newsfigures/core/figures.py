@@ -19,6 +19,7 @@ import pandas as pd
 from newsfigures.core import paths
 from newsfigures.core.errors import FigureSheetError
 from newsfigures.core.qualifiers import QUALIFIERS
+from newsfigures.core.schema import failures
 from newsfigures.core.units import describe as describe_units
 from newsfigures.core.units import is_known_unit
 
@@ -212,26 +213,10 @@ def validate_figures(
     try:
         valid = _column_schema(topics).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        cases = list(exc.failure_cases.itertuples(index=False))
-        # A cell that could not be coerced fails every later check of its column too;
-        # its coercion failure is the one worth saying.
-        uncoerced = {
-            (None if pd.isna(c.index) else int(c.index), c.column)
-            for c in cases
-            if str(c.check).startswith("coerce_dtype")
+        problems = {
+            (f.line or 0, f.column, _describe(f.check, f.checked_column, f.case, topics))
+            for f in failures(exc, COLUMNS)
         }
-        uncoerced_columns = {column for _, column in uncoerced}
-        problems = set()
-        for case in cases:
-            index = None if pd.isna(case.index) else int(case.index)
-            check = str(case.check)
-            if not check.startswith("coerce_dtype") and (
-                (index, case.column) in uncoerced or (index is None and case.column in uncoerced_columns)
-            ):
-                continue
-            column = case.failure_case if check == "column_in_schema" else case.column
-            line = None if index is None else index + 2
-            problems.add((line or 0, str(column), _describe(check, case.column, case.failure_case, topics)))
         raise FigureSheetError(path, [(line or None, col, msg) for line, col, msg in sorted(problems)]) from None
     row_problems = _row_problems(valid)
     if row_problems:

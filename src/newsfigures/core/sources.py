@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsfigures.core.errors import FigureSheetError, StoryError, where
+from newsfigures.core.schema import failures
 
 #: Column -> (description, dtype), in file order. The one description of each column,
 #: used by the docs and the data package.
@@ -106,20 +107,11 @@ def validate_sources(frame: pd.DataFrame, path: str | Path = "<sources>") -> pd.
     try:
         valid = _schema().validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        cases = sorted(
-            exc.failure_cases.itertuples(index=False),
-            key=lambda c: (
-                -1 if pd.isna(c.index) else int(c.index),
-                COLUMNS.index(c.column) if c.column in FIELDS else 0,
-            ),
-        )
-        first = cases[0]
-        check = str(first.check)
-        line = None if pd.isna(first.index) else int(first.index) + 2
-        column = first.failure_case if check == "column_in_schema" else first.column
-        more = f" (and {len(cases) - 1} more problems)" if len(cases) > 1 else ""
-        message = _describe(check, first.column, first.failure_case)
-        raise StoryError(f"{where(path, line, str(column))}: {message}{more}") from None
+        found = failures(exc, list(COLUMNS))
+        first = found[0]
+        more = f" (and {len(found) - 1} more problems)" if len(found) > 1 else ""
+        message = _describe(first.check, first.checked_column, first.case)
+        raise StoryError(f"{where(path, first.line, first.column)}: {message}{more}") from None
     for name in _OPTIONAL:
         valid[name] = valid[name].fillna("").astype("str")
     return valid
