@@ -1115,7 +1115,7 @@ def _spread(labels: list[tuple], gap: float) -> list[tuple]:
     return [(y, *item[1:]) for y, item in zip(ys, placed)]
 
 
-_PANEL_IN = 2.35
+_PANEL_IN = 1.75
 
 
 @_styled
