@@ -96,8 +96,22 @@ def test_estimate_series_needs_another_date_or_source(tmp_path):
         ),
         (
             dict(qualifier="magnitude", value=float("nan"), lower=2e5, upper=999999.0, unit="people"),
-            "200,000 to 999,999",
+            "200,000 to 1 million",
         ),
+        (
+            dict(
+                qualifier="magnitude",
+                value=float("nan"),
+                lower=2e5,
+                upper=999999.0,
+                unit="people",
+                surface="hundreds of thousands",
+            ),
+            "hundreds of thousands (200,000 to 1 million)",
+        ),
+        (dict(qualifier="nearly", value=12e3, lower=float("nan"), upper=12e3, unit="people"), "nearly 12,000"),
+        (dict(qualifier="range", value=float("nan"), lower=11e3, upper=12e3, unit="people"), "11,000 to 12,000"),
+        (dict(qualifier="at_most", value=1.5e9, lower=float("nan"), upper=1.5e9, unit="USD"), "up to USD 1.5 billion"),
         (dict(qualifier="exact", value=41.1, lower=41.1, upper=41.1, unit="percent"), "41.1%"),
     ],
 )

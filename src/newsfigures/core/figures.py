@@ -11,6 +11,7 @@ once, in :data:`FIELDS`; their dtypes are :data:`COLUMNS`.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from newsfigures.core.errors import FigureSheetError
 from newsfigures.core.qualifiers import QUALIFIERS
 from newsfigures.core.schema import failures
 from newsfigures.core.units import describe as describe_units
-from newsfigures.core.units import is_known_unit
+from newsfigures.core.units import is_currency, is_known_unit
 
 #: Column -> (description, unit or None): the one description of each sheet column, used
 #: by the docs, ``extract --help`` and the data package.
@@ -384,21 +385,53 @@ def format_number(x: float, unit: str = "") -> str:
     return f"{text}%" if unit == "percent" else text
 
 
+def _round_sig(x: float, digits: int = 2) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def _in_words(x: float) -> str:
+    """A number as a reader says it: ``200,000``, ``1 million``, ``2.5 billion``."""
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(x) >= size:
+            return f"{x / size:,.3g} {word}"
+    return f"{x:,.0f}"
+
+
+def _amount(x: float, unit: str, *, rounded: bool = False) -> str:
+    if is_currency(unit):
+        return f"{unit} {_in_words(x) if abs(x) >= 1e6 or rounded else format_number(x)}"
+    if rounded and unit != "percent":
+        return _in_words(_round_sig(x))
+    return format_number(x, unit)
+
+
 def figure_label(row) -> str:
-    """Say a figure in words from its qualifier and bounds, e.g. ``at least 3,000``,
-    ``about 1,000,000`` or ``200,000 to 999,999``.
+    """Say a figure in words from its qualifier and bounds: ``at least 3,000``,
+    ``about 1,000,000``, ``nearly 12,000``, ``11,000 to 12,000``, ``41.1%``, money as
+    ``USD 1.5 billion``; a vague magnitude (:attr:`Qualifier.vague`) in its printed words
+    with its bounds rounded, ``hundreds of thousands (200,000 to 1 million)``. The one
+    label of a figure, in tables, charts and alt text.
 
     Args:
-        row: a row (Series or namedtuple) of a figure sheet.
+        row: a row (Series or namedtuple) of a figure sheet or of the extractor's output
+            (``qualifier, value, lower, upper, unit``; ``surface`` optional).
 
     Returns:
-        A short phrase in the project's words (not the article's surface string).
+        A short phrase in the project's words (not the article's surface string, except
+        for a vague magnitude, whose words are its only statement).
     """
-    fmt = lambda x: format_number(x, row.unit)  # noqa: E731
-    if row.qualifier in ("range", "magnitude"):
-        return f"{fmt(row.lower)} to {fmt(row.upper)}"
-    words = QUALIFIERS[row.qualifier].label
-    return f"{words} {fmt(row.value)}" if words else fmt(row.value)
+    unit = row.unit if isinstance(row.unit, str) else ""
+    qualifier = QUALIFIERS[row.qualifier]
+    if qualifier.vague:
+        lower, upper = (_amount(_round_sig(b), unit, rounded=True) for b in (row.lower, row.upper))
+        span = f"{lower} to {upper}"
+        words = getattr(row, "surface", None)
+        return f"{words} ({span})" if isinstance(words, str) and words.strip() else span
+    if qualifier.bounds == "span":
+        return f"{_amount(row.lower, unit)} to {_amount(row.upper, unit)}"
+    return f"{qualifier.label} {_amount(row.value, unit)}".strip()
 
 
 def same_number(x, y, tolerance: float = 1e-6) -> bool:

@@ -24,6 +24,9 @@ class Qualifier:
             ``span`` (lower and upper given, no value).
         required: the sheet columns a row with this qualifier must fill.
         label: the words put before the number when the figure is said in words.
+        vague: the printed words are the figure (``hundreds of thousands``): it is said in
+            them, with its bounds rounded to two significant digits after them in brackets,
+            never as exact bounds the words do not give.
         mark: how a chart draws it: ``point``, ``approx``, ``floor``, ``ceiling``,
             ``just_under`` or ``span``.
         before: phrases printed before the number that signal it (lower case).
@@ -36,6 +39,7 @@ class Qualifier:
     required: tuple[str, ...]
     label: str
     mark: str
+    vague: bool = False
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
 
@@ -241,6 +245,7 @@ _ROWS = (
         ("lower", "upper"),
         "",
         "span",
+        vague=True,
     ),
 )
 

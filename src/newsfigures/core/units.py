@@ -27,6 +27,11 @@ UNITS: set[str] = COUNTS | SHARES | TIME_UNITS | MEASURE_UNITS | MINOR_CURRENCY_
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
+def is_currency(unit) -> bool:
+    """Whether ``unit`` is an ISO 4217 currency code (``USD``, ``EUR``)."""
+    return isinstance(unit, str) and bool(_CURRENCY.fullmatch(unit))
+
+
 def is_known_unit(unit: str) -> bool:
     """Whether ``unit`` is in :data:`UNITS`, an ISO 4217 code, or ``A_per_B`` of those."""
     if not isinstance(unit, str):

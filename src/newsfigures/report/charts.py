@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-import re
 import textwrap
 from pathlib import Path
 
@@ -33,9 +32,12 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 
 from newsfigures.core.figures import (
     estimate_series,  # noqa: F401 (part of this API)
+    figure_label,
     format_number,
 )
 from newsfigures.core.qualifiers import QUALIFIERS
+from newsfigures.core.typography import curly
+from newsfigures.core.units import is_currency
 
 STYLE = Path(__file__).resolve().parent / "style" / "newsfigures.mplstyle"
 
@@ -53,8 +55,6 @@ REST = "#e4e4e4"
 MAX_ROWS = 30
 #: Units drawn by :func:`counts_chart`.
 COUNT_UNITS = ("people", "count")
-
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 # Layout in inches, so every chart has the same header and footer whatever its height.
 _TOP_IN, _ROW_IN, _LINE_IN = 1.0, 0.8, 0.17
@@ -98,15 +98,6 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
     with mpl.style.context(STYLE):
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
-
-
-def curly(text: str) -> str:
-    """Return ``text`` with straight apostrophes and quotes made typographic
-    (``the group's`` -> ``the group’s``, ``"x"`` -> ``“x”``)."""
-    text = re.sub(r"(?<=\w)'|'(?=\d0s\b)", "\u2019", text)
-    text = re.sub(r"'(?=\w)", "\u2018", text).replace("'", "\u2019")
-    text = re.sub(r'(^|(?<=[\s(\[\u2014]))"', "\u201c", text)
-    return text.replace('"', "\u201d")
 
 
 def _t(text) -> str:
@@ -182,53 +173,6 @@ def _outlets(frame: pd.DataFrame, sources: pd.DataFrame | None) -> list[str | No
 
 
 # --- numbers in words ---------------------------------------------------------------------
-
-
-def _is_currency(unit) -> bool:
-    return isinstance(unit, str) and bool(_CURRENCY.match(unit))
-
-
-def _round_sig(x: float, digits: int = 2) -> float:
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
-
-
-def _in_words(x: float) -> str:
-    """A rounded number as a reader says it: ``200,000``, ``1 million``, ``2.5 billion``."""
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(x) >= size:
-            return f"{x / size:,.3g} {word}"
-    return f"{x:,.0f}"
-
-
-def _amount(x: float, unit: str, *, rounded: bool = False) -> str:
-    if _is_currency(unit):
-        return f"{unit} {_in_words(x) if abs(x) >= 1e6 or rounded else format_number(x)}"
-    if rounded and unit != "percent":
-        return _in_words(_round_sig(x))
-    return format_number(x, unit)
-
-
-def chart_label(row) -> str:
-    """Say a figure in words for a chart: ``at least 3,000``, ``nearly 12,000``,
-    ``11,000 to 12,000``; a vague magnitude in its own words with a rounded range,
-    ``hundreds of thousands (200,000 to 1 million)``; money as ``USD 1.5 billion``.
-
-    Args:
-        row: a figure sheet row (``qualifier, value, lower, upper, unit``; ``surface``
-            optional).
-    """
-    unit = row.unit if isinstance(row.unit, str) else ""
-    if row.qualifier == "magnitude":
-        lower, upper = (_amount(_round_sig(b), unit, rounded=True) for b in (row.lower, row.upper))
-        span = f"{lower} to {upper}"
-        words = getattr(row, "surface", None)
-        return f"{words} ({span})" if isinstance(words, str) and words else span
-    if row.qualifier == "range":
-        return f"{_amount(row.lower, unit)} to {_amount(row.upper, unit)}"
-    words = QUALIFIERS[row.qualifier].label
-    return f"{words} {_amount(row.value, unit)}".strip()
 
 
 def _size(r) -> float:
@@ -345,7 +289,7 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
 def _tick_text(ticks: list[float], unit: str = "") -> FuncFormatter:
     """One style for every tick of an axis: digits (``100,000``, ``1,000,000``) unless a
     tick reaches ten million, then words for all (``100 thousand``, ``10 million``)."""
-    words = max(ticks, default=0) >= 1e7 or _is_currency(unit)
+    words = max(ticks, default=0) >= 1e7 or is_currency(unit)
 
     def fmt(x, _pos=None):
         if unit == "percent":
@@ -478,7 +422,7 @@ def _quoted_panel(ax, frame: pd.DataFrame, sources, unit: str) -> tuple[list[str
         mark, left, right = _draw_quoted(ax, y, r, factor)
         if mark not in marks:
             marks.append(mark)
-        label = chart_label(r)
+        label = figure_label(r)
         _label_below(ax, y, left, right, label)
         who = r.attribution if isinstance(r.attribution, str) and r.attribution else outlet
         described.append(f"{r.measure}: {label}" + (f" ({who})" if who else ""))
@@ -573,7 +517,7 @@ def money_chart(
             row's source is not registered.
     """
     _require(figures, _QUOTED_COLUMNS + ["source"], "money_chart")
-    money = figures[[_is_currency(u) for u in figures["unit"]]]
+    money = figures[[is_currency(u) for u in figures["unit"]]]
     if money.empty:
         raise ValueError("money_chart: no figures in a currency (ISO 4217 code) to chart")
     _numbers_ok(money, "money_chart")
@@ -693,7 +637,7 @@ def shares_chart(
             )
             end, spans = r.upper, True
         ax.barh(y, 100 - end, left=end, height=0.55, color=REST)
-        label = chart_label(r)
+        label = figure_label(r)
         if solid >= 18:
             ax.text(solid - 1.5, y, _t(label), ha="right", va="center", color="white", fontsize=10.5, fontweight="bold")
         else:
@@ -887,7 +831,7 @@ def series_chart(
         else:
             ax.plot(x, r.value, "o", color=ACCENT, ms=8)
             low = high = r.value
-        who, label = _who(r, outlet), chart_label(r)
+        who, label = _who(r, outlet), figure_label(r)
         # Place the label beside its mark, on the side with room, clear of labels placed before.
         fx = (x - x0) / (x1 - x0)
         width = max(len(who), len(label)) * 0.075 / axis_w
@@ -1171,7 +1115,7 @@ def _spread(labels: list[tuple], gap: float) -> list[tuple]:
     return [(y, *item[1:]) for y, item in zip(ys, placed)]
 
 
-_PANEL_IN = 2.35
+_PANEL_IN = 1.75
 
 
 @_styled
@@ -1400,7 +1344,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str, title: str | No
             described.append(f"{r.measure} {r.value:,.0f} ({int(r.year)})")
         else:
             kind, left, right = _draw_quoted(ax, y, r, factor)
-            label = chart_label(r)
+            label = figure_label(r)
             words = (
                 f"\u201c{r.surface}\u201d: {label}"
                 if isinstance(r.surface, str) and r.surface and r.surface not in label

@@ -106,6 +106,28 @@ def _cut_note(shown: int, total: int) -> str:
 # A cell that is a number (with its sign, unit or percent) or a date, and nothing else.
 _NUMBER = re.compile(r"^[+\u2212-]?[\d,.]+(?:\s?(?:%|pp|million|billion))?$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}")
+# A number or date in a cell of text that a browser could break: at a space ("1 million",
+# "USD 1.5 billion", "0.21 pp", "24 October 2024") or a hyphen ("2026-07-01"). Each is kept
+# on one line.
+_SPACED_NUMBER = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d{1,2} [A-Z][a-z]+ \d{4}\b"
+    r"|(?:\b[A-Z]{3} )?[+\u2212-]?\d[\d,.]*(?: (?:thousand|million|billion|trillion|pp)\b| %)"
+    r"|\b[A-Z]{3} [+\u2212-]?\d[\d,.]*(?![\d-])"
+)
+
+
+def _unbroken_numbers(text: str) -> str:
+    """Escape a cell's text, each number said with a space inside kept whole."""
+    out, last = [], 0
+    for match in _SPACED_NUMBER.finditer(text):
+        out += [
+            html.escape(text[last : match.start()], quote=False),
+            f'<span class="nf-nowrap">{html.escape(match.group(0), quote=False)}</span>',
+        ]
+        last = match.end()
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out)
 
 
 def _column_class(values: list[str]) -> str:
@@ -128,11 +150,13 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
 
     Returns:
         An HTML ``<table class="nf-table">`` string (no index column), wrapped in a
-        ``<div class="nf-table-block">`` that keeps it and its caption on one printed
-        page and scrolls sideways on a narrow screen (with a cue saying so). Columns of
-        numbers get ``class="nf-num"`` (right-aligned, tabular figures, never broken),
-        columns of dates ``class="nf-nowrap"``; missing values are blank; text is set
-        with curly quotes (:func:`newsfigures.core.typography.curly`).
+        ``<div class="nf-table-block">`` that scrolls sideways on a narrow screen (with
+        a cue saying so); in print a long table breaks between rows, its header
+        repeated. Columns of numbers get ``class="nf-num"`` (right-aligned, tabular
+        figures, never broken), columns of dates ``class="nf-nowrap"``, and a number
+        said with a space inside (``1 million``, ``USD 1.5 billion``) in a cell of text
+        is kept on one line; missing values are blank; text is set with curly quotes
+        (:func:`newsfigures.core.typography.curly`).
     """
     shown = frame.head(max_rows)
     cells = shown.astype(object).where(shown.notna(), "").astype(str)
@@ -140,7 +164,8 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
 
     def cell(tag: str, text: str, cls: str) -> str:
         attr = f' class="{cls}"' if cls else ""
-        return f"<{tag}{attr}>{html.escape(curly(text), quote=False)}</{tag}>"
+        body = html.escape(curly(text), quote=False) if cls else _unbroken_numbers(curly(text))
+        return f"<{tag}{attr}>{body}</{tag}>"
 
     head = "".join(cell("th", str(c), k) for c, k in zip(cells.columns, classes))
     rows = "\n".join(

@@ -1,0 +1,26 @@
+"""Report tables: a number or date in a cell of text is never broken across lines."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from newsfigures.report.display import table_html
+
+
+def test_numbers_said_with_a_space_or_hyphen_stay_whole_in_text_cells():
+    frame = pd.DataFrame(
+        {
+            "Figure": [
+                "hundreds of thousands (200,000 to 1 million)",
+                "up to USD 1.5 billion <b>, published 24 October 2024",
+            ],
+            "Release": ["2020, WDI 2026-07-01", "any release, 0.21 pp off"],
+            "Gap": ["+0.21 pp", "\u22120.05 pp"],
+        }
+    )
+    page = table_html(frame)
+    for whole in ("1 million", "USD 1.5 billion", "2026-07-01", "24 October 2024", "0.21 pp"):
+        assert f'<span class="nf-nowrap">{whole}</span>' in page, whole
+    assert "&lt;b&gt;" in page and "<b>" not in page  # the rest of the text is still escaped
+    # A column of numbers is unbroken as a whole (nf-num), without spans inside.
+    assert '<td class="nf-num">+0.21 pp</td>' in page
