@@ -35,7 +35,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@if $(PIP) install --quiet uv==$(UV_VERSION) >/dev/null 2>&1; then \
 	  echo "uv pip sync requirements.txt"; \
 	  printf 'uv==$(UV_VERSION)\npip==%s\n' "$$($(BIN)/python -c 'import pip; print(pip.__version__)')" > $(VENV)/bootstrap.txt; \
-	  $(BIN)/uv pip sync --quiet --python $(BIN)/python $(UV_SOURCES) requirements.txt $(VENV)/bootstrap.txt && \
+	  $(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python $(UV_SOURCES) requirements.txt $(VENV)/bootstrap.txt && \
 	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation --editable . ; \
 	else \
 	  echo "uv unavailable: pip install -r requirements.txt"; \
