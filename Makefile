@@ -48,10 +48,14 @@ $(STAMP): requirements.txt pyproject.toml
 report: setup
 	$(BIN)/python -m newsfigures build
 
+# Test workers (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the tests in
+# one process. Tests sharing one build are kept on one worker (tests/conftest.py).
+TEST_WORKERS ?= auto
+
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser".
 LAB_ARGS ?=

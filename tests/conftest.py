@@ -1,8 +1,20 @@
-"""Shared fixtures: the project's real data, the article (where present), a built report."""
+"""Shared fixtures: the project's real data, the article (where present), and the
+suite's expensive builds, each made once and shared by the tests that only read it.
+
+Tests that change a build work on their own copy. Under pytest-xdist (``make test``
+runs two workers), the tests sharing one build are kept on one worker, so that no
+build is made twice.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,6 +22,34 @@ import pytest
 from newsfigures.core import paths
 
 ROOT = paths.ROOT
+
+#: Fixtures that each make a whole build; the tests using one run on one xdist worker.
+SHARED_BUILDS = ("built", "cli_build", "project", "story_built")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for name in SHARED_BUILDS:
+            if name in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(name))
+                break
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory):
+    """Point the default cache (.cache/newsfigures/: fonts, executed notebooks) at a folder
+    of this session's, so that tests neither use nor fill the user's cache, and parallel
+    workers never write the same cache files."""
+    cache = tmp_path_factory.mktemp("default-cache")
+    saved_dir, saved_env = paths.CACHE_DIR, os.environ.get("NEWSFIGURES_CACHE")
+    paths.CACHE_DIR = cache
+    os.environ["NEWSFIGURES_CACHE"] = str(cache)
+    yield cache
+    paths.CACHE_DIR = saved_dir
+    if saved_env is None:
+        os.environ.pop("NEWSFIGURES_CACHE", None)
+    else:
+        os.environ["NEWSFIGURES_CACHE"] = saved_env
 
 
 @pytest.fixture(scope="session")
@@ -33,13 +73,111 @@ def article_text(article_path) -> str:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
+def built_dir(tmp_path_factory) -> Path:
+    """The folder of the ``built`` report: ``reports/``, ``processed/`` and its ``cache/``."""
+    return tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def built(built_dir):
     """One cold build of the real report into a temporary folder, with a fresh cache."""
     from newsfigures.report.build import build
 
-    base = tmp_path_factory.mktemp("build")
+    base = built_dir
     result = build(out=base / "reports", data_out=base / "processed", cache_dir=base / "cache", quiet=True)
     return result
+
+
+NETWORK_GUARD = textwrap.dedent(
+    """
+    # Installed by a test: refuse and record every attempt to open an internet socket.
+    import os, socket
+    _log = os.environ["NEWSFIGURES_NETWORK_LOG"]
+    def _refuse(what, address):
+        with open(_log, "a") as handle:
+            handle.write(f"{os.getpid()} {what} {address!r}\\n")
+        raise OSError("network access refused by the offline test")
+    _connect = socket.socket.connect
+    _connect_ex = socket.socket.connect_ex
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _refuse("connect", address)
+        return _connect(self, address)
+    def connect_ex(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _refuse("connect_ex", address)
+        return _connect_ex(self, address)
+    def getaddrinfo(host, *args, **kwargs):
+        _refuse("getaddrinfo", host)
+    socket.socket.connect = connect
+    socket.socket.connect_ex = connect_ex
+    socket.getaddrinfo = getaddrinfo
+    """
+)
+
+
+def build_command(root: Path, *args: str) -> list[str]:
+    """``python -m newsfigures build`` with its outputs in ``root/reports`` and ``root/processed``."""
+    return [
+        sys.executable,
+        "-m",
+        "newsfigures",
+        "build",
+        "--out",
+        str(root / "reports"),
+        "--data-out",
+        str(root / "processed"),
+        *args,
+    ]
+
+
+@dataclass
+class CliBuild:
+    """A finished ``build -q --force`` run by the command line (see :func:`cli_build`)."""
+
+    root: Path  #: holds reports/, processed/ and the run's own cache/
+    temp: Path  #: the run's TMPDIR
+    env: dict  #: the run's environment, for a later build of the same folders
+    done: subprocess.CompletedProcess
+    network_log: str  #: what the network guard recorded during the build ("" for nothing)
+
+
+@pytest.fixture(scope="session")
+def cli_build(tmp_path_factory):
+    """One quiet, forced build of the real report by the command line, shared by the tests
+    of what such a build must not do: print anything, open an internet socket, or leave
+    files in its temporary folder.
+
+    It runs in a fresh cache, with a guard (a ``sitecustomize`` module on PYTHONPATH,
+    so in the build and in its kernels) that refuses and records every internet socket,
+    and with a TMPDIR of its own that already holds a killed build's folder (to be
+    cleared) and someone else's file (to be kept).
+    """
+    root = tmp_path_factory.mktemp("cli-build")
+    guard = root / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(NETWORK_GUARD)
+    log = root / "network.log"
+    log.touch()
+    temp = Path(tempfile.mkdtemp(prefix="nft"))  # short: kernel sockets live under it
+    try:
+        dead = temp / "newsfigures-999999999"  # no such process
+        (dead / "runtime").mkdir(parents=True)
+        (dead / "runtime" / "kernel-x.json").write_text("{}")
+        (temp / "someone-elses-file").write_text("kept")
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(guard), os.environ.get("PYTHONPATH", "")]),
+            "NEWSFIGURES_NETWORK_LOG": str(log),
+            "NEWSFIGURES_CACHE": str(root / "cache"),
+            "TMPDIR": str(temp),
+        }
+        done = subprocess.run(
+            build_command(root, "-q", "--force"), capture_output=True, text=True, env=env, timeout=600
+        )
+        yield CliBuild(root=root, temp=temp, env=env, done=done, network_log=log.read_text())
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def write_sheet(tmp_path: Path, edit) -> Path:
