@@ -1,18 +1,20 @@
 """Shared fixtures: the project's real data, the article (where present), and the
-suite's expensive builds, each made once and shared by the tests that only read it.
+suite's expensive builds, each made once per run and shared by the tests that only read it.
 
-Tests that change a build work on their own copy. Under pytest-xdist (``make test``
-runs two workers), the tests sharing one build are kept on one worker, so that no
-build is made twice.
+Tests that change a build work on their own copy. ``make test`` runs the tests on
+pytest-xdist workers, a file to a worker (``--dist loadfile``, so a module's fixtures
+are made once); a build shared across files is made by the first worker to need it,
+under a file lock, and read by the others (:func:`_once`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,19 +22,27 @@ from pathlib import Path
 import pytest
 
 from newsfigures.core import paths
+from newsfigures.core.fileio import locked
 
 ROOT = paths.ROOT
 
-#: Fixtures that each make a whole build; the tests using one run on one xdist worker.
-SHARED_BUILDS = ("built", "cli_build", "project", "story_built")
 
+def _once(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
+    """Run ``make(folder)`` once per test run, whichever xdist worker asks first; return
+    the folder and the JSON-able record ``make`` returned.
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        for name in SHARED_BUILDS:
-            if name in item.fixturenames:
-                item.add_marker(pytest.mark.xdist_group(name))
-                break
+    The folder is in the run's temporary root, shared by its workers (pytest-xdist's
+    recipe for a session fixture made once); without xdist, in the session's own.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, record = root / name, root / f"{name}.json"
+    with locked(root / f"{name}.lock"):
+        if not record.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed to make it
+            folder.mkdir()
+            record.write_text(json.dumps(make(folder)))
+    return folder, json.loads(record.read_text())
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -73,19 +83,26 @@ def article_text(article_path) -> str:
 
 
 @pytest.fixture(scope="session")
-def built_dir(tmp_path_factory) -> Path:
-    """The folder of the ``built`` report: ``reports/``, ``processed/`` and its ``cache/``."""
-    return tmp_path_factory.mktemp("build")
+def built(tmp_path_factory):
+    """One cold build of the real report into a temporary folder, with a fresh cache
+    (``cache/`` beside ``reports/`` and ``processed/``)."""
+    from newsfigures.report.build import BuildResult, build
+
+    def make(base: Path) -> dict:
+        result = build(out=base / "reports", data_out=base / "processed", cache_dir=base / "cache", quiet=True)
+        return json.loads(json.dumps(dataclasses.asdict(result), default=str))
+
+    _, record = _once(tmp_path_factory, "build", make)
+    result = BuildResult(**record)
+    result.html, result.pdf = Path(result.html), Path(result.pdf)
+    result.notebooks, result.tables = [Path(p) for p in result.notebooks], [Path(p) for p in result.tables]
+    return result
 
 
 @pytest.fixture(scope="session")
-def built(built_dir):
-    """One cold build of the real report into a temporary folder, with a fresh cache."""
-    from newsfigures.report.build import build
-
-    base = built_dir
-    result = build(out=base / "reports", data_out=base / "processed", cache_dir=base / "cache", quiet=True)
-    return result
+def built_dir(built) -> Path:
+    """The folder of the ``built`` report: ``reports/``, ``processed/`` and its ``cache/``."""
+    return built.html.parent.parent
 
 
 NETWORK_GUARD = textwrap.dedent(
@@ -153,14 +170,14 @@ def cli_build(tmp_path_factory):
     and with a TMPDIR of its own that already holds a killed build's folder (to be
     cleared) and someone else's file (to be kept).
     """
-    root = tmp_path_factory.mktemp("cli-build")
-    guard = root / "guard"
-    guard.mkdir()
-    (guard / "sitecustomize.py").write_text(NETWORK_GUARD)
-    log = root / "network.log"
-    log.touch()
-    temp = Path(tempfile.mkdtemp(prefix="nft"))  # short: kernel sockets live under it
-    try:
+
+    def make(root: Path) -> dict:
+        guard = root / "guard"
+        guard.mkdir()
+        (guard / "sitecustomize.py").write_text(NETWORK_GUARD)
+        log = root / "network.log"
+        log.touch()
+        temp = root / "t"  # short: kernel sockets live under it
         dead = temp / "newsfigures-999999999"  # no such process
         (dead / "runtime").mkdir(parents=True)
         (dead / "runtime" / "kernel-x.json").write_text("{}")
@@ -175,19 +192,19 @@ def cli_build(tmp_path_factory):
         done = subprocess.run(
             build_command(root, "-q", "--force"), capture_output=True, text=True, env=env, timeout=600
         )
-        yield CliBuild(root=root, temp=temp, env=env, done=done, network_log=log.read_text())
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
+        return {
+            "temp": str(temp),
+            "env": env,
+            "done": [done.returncode, done.stdout, done.stderr],
+            "network_log": log.read_text(),
+        }
 
-
-def write_sheet(tmp_path: Path, edit) -> Path:
-    """Copy the real figure sheet with ``edit(text) -> text`` applied; return its path."""
-    text = paths.SHEET.read_text(encoding="utf-8")
-    edited = edit(text)
-    assert edited != text, "the edit must change the sheet"
-    path = tmp_path / "figures.csv"
-    path.write_text(edited, encoding="utf-8")
-    return path
+    root, record = _once(tmp_path_factory, "cli-build", make)
+    returncode, stdout, stderr = record["done"]
+    done = subprocess.CompletedProcess(build_command(root, "-q", "--force"), returncode, stdout, stderr)
+    return CliBuild(
+        root=root, temp=Path(record["temp"]), env=record["env"], done=done, network_log=record["network_log"]
+    )
 
 
 @pytest.fixture(scope="session")

@@ -275,7 +275,7 @@ def test_series_after_one_edit(story, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def story_built(story, tmp_path_factory):
+def built(story, tmp_path_factory):
     """The follow-up story, edited once and built with `build --story` (one build for the module)."""
     from newsfigures.report.build import build
 
@@ -288,10 +288,10 @@ def story_built(story, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_build_story_cites_both_outlets_and_never_nbc(story_built):
+def test_build_story_cites_both_outlets_and_never_nbc(built):
     from pypdf import PdfReader
 
-    folder, result = story_built
+    folder, result = built
     assert result.html == folder / "reports" / "report.html" and result.pdf.is_file()
     html = result.html.read_text(encoding="utf-8")
     pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(result.pdf).pages).split())
@@ -311,8 +311,8 @@ def test_build_story_cites_both_outlets_and_never_nbc(story_built):
 
 
 @pytest.mark.slow
-def test_build_story_writes_its_own_tables(story_built):
-    folder, result = story_built
+def test_build_story_writes_its_own_tables(built):
+    folder, result = built
     names = {p.name for p in result.tables}
     assert {"figures.csv", "counts.csv", "shares.csv", "money.csv", "series.csv", "datapackage.json"} <= names
     assert not names & {"fact_check.csv", "wdi_extract.csv"}  # no reference data, no checks: no such tables
