@@ -29,7 +29,7 @@ ROOT = paths.ROOT
 
 def _once(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
     """Run ``make(folder)`` once per test run, whichever xdist worker asks first; return
-    the folder and the JSON-able record ``make`` returned.
+    the folder and the record ``make`` returned, through JSON (paths come back as strings).
 
     The folder is in the run's temporary root, shared by its workers (pytest-xdist's
     recipe for a session fixture made once); without xdist, in the session's own.
@@ -41,7 +41,7 @@ def _once(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
         if not record.exists():
             shutil.rmtree(folder, ignore_errors=True)  # a worker that failed to make it
             folder.mkdir()
-            record.write_text(json.dumps(make(folder)))
+            record.write_text(json.dumps(make(folder), default=str))
     return folder, json.loads(record.read_text())
 
 
@@ -90,13 +90,16 @@ def built(tmp_path_factory):
 
     def make(base: Path) -> dict:
         result = build(out=base / "reports", data_out=base / "processed", cache_dir=base / "cache", quiet=True)
-        return json.loads(json.dumps(dataclasses.asdict(result), default=str))
+        return dataclasses.asdict(result)
 
     _, record = _once(tmp_path_factory, "build", make)
-    result = BuildResult(**record)
-    result.html, result.pdf = Path(result.html), Path(result.pdf)
-    result.notebooks, result.tables = [Path(p) for p in result.notebooks], [Path(p) for p in result.tables]
-    return result
+    # Back from JSON: the paths, by the fields' annotations.
+    for f in dataclasses.fields(BuildResult):
+        if f.type == "Path":
+            record[f.name] = Path(record[f.name])
+        elif f.type == "list[Path]":
+            record[f.name] = [Path(p) for p in record[f.name]]
+    return BuildResult(**record)
 
 
 @pytest.fixture(scope="session")
