@@ -210,6 +210,16 @@ def cli_build(tmp_path_factory):
     )
 
 
+def write_sheet(tmp_path: Path, edit) -> Path:
+    """Copy the real figure sheet with ``edit(text) -> text`` applied; return its path."""
+    text = paths.SHEET.read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edited != text, "the edit must change the sheet"
+    path = tmp_path / "figures.csv"
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     """The raw World Bank files: ../shared/reference/raw or $NEWSFIGURES_RAW.

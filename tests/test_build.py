@@ -20,7 +20,8 @@ from pypdf import PdfReader
 from newsfigures.core import paths
 from newsfigures.core.errors import BuildError, FigureSheetError
 from newsfigures.report.build import build
-from tests.conftest import build_command
+
+from .conftest import build_command
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,8 @@ from newsfigures.core import paths
 from newsfigures.core.errors import ArticleError, BuildError
 from newsfigures.core.fileio import read_checked, write_checked
 from newsfigures.core.units import is_known_unit
-from tests.conftest import build_command
+
+from .conftest import build_command
 
 
 def _cli(*args, stdin=None, timeout=60, shell_suffix=""):
@@ -64,11 +65,14 @@ def test_a_damaged_cache_entry_is_a_miss_and_is_removed(tmp_path):
     assert read_checked(tmp_path / "never-written") is None
 
 
-def test_a_damaged_cached_font_is_made_again(tmp_path):
+def test_a_damaged_cached_font_is_made_again(tmp_path, monkeypatch):
     from fontTools.ttLib import TTFont
 
     from newsfigures.report.fonts import print_fonts
 
+    # As in a build, which pins SOURCE_DATE_EPOCH before it renders: fontTools stamps a
+    # saved font with it, else with the time of saving, and the two makes would differ.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1729728000")
     folder = print_fonts(tmp_path)
     regular = folder / "DejaVuSans.ttf"
     good = regular.read_bytes()
