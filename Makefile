@@ -35,7 +35,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@if $(PIP) install --quiet uv==$(UV_VERSION) >/dev/null 2>&1; then \
 	  echo "uv pip sync requirements.txt"; \
 	  printf 'uv==$(UV_VERSION)\npip==%s\n' "$$($(BIN)/python -c 'import pip; print(pip.__version__)')" > $(VENV)/bootstrap.txt; \
-	  $(BIN)/uv pip sync --quiet --python $(BIN)/python $(UV_SOURCES) requirements.txt $(VENV)/bootstrap.txt && \
+	  $(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python $(UV_SOURCES) requirements.txt $(VENV)/bootstrap.txt && \
 	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation --editable . ; \
 	else \
 	  echo "uv unavailable: pip install -r requirements.txt"; \
@@ -48,10 +48,15 @@ $(STAMP): requirements.txt pyproject.toml
 report: setup
 	$(BIN)/python -m newsfigures build
 
+# Test workers (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the tests in
+# one process. A test file runs on one worker, so a module's fixtures are made once (not
+# --dist loadgroup: pytest-xdist 3.8 ignores its groups under pytest 9.2, xdist issue 1386).
+TEST_WORKERS ?= auto
+
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser".
 LAB_ARGS ?=

@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -21,6 +20,8 @@ from pypdf import PdfReader
 from newsfigures.core import paths
 from newsfigures.core.errors import BuildError, FigureSheetError
 from newsfigures.report.build import build
+
+from .conftest import build_command
 
 pytestmark = pytest.mark.slow
 
@@ -324,76 +325,28 @@ def test_two_clean_builds_are_byte_identical(built, tmp_path):
         assert mine.read_bytes() == theirs.read_bytes(), mine.name
 
 
-NETWORK_GUARD = textwrap.dedent(
-    """
-    # Installed by a test: refuse and record every attempt to open an internet socket.
-    import os, socket
-    _log = os.environ["NEWSFIGURES_NETWORK_LOG"]
-    def _refuse(what, address):
-        with open(_log, "a") as handle:
-            handle.write(f"{os.getpid()} {what} {address!r}\\n")
-        raise OSError("network access refused by the offline test")
-    _connect = socket.socket.connect
-    _connect_ex = socket.socket.connect_ex
-    def connect(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            _refuse("connect", address)
-        return _connect(self, address)
-    def connect_ex(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            _refuse("connect_ex", address)
-        return _connect_ex(self, address)
-    def getaddrinfo(host, *args, **kwargs):
-        _refuse("getaddrinfo", host)
-    socket.socket.connect = connect
-    socket.socket.connect_ex = connect_ex
-    socket.getaddrinfo = getaddrinfo
-    """
-)
-
-
 def _run_build(tmp_path: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        "-m",
-        "newsfigures",
-        "build",
-        "--out",
-        str(tmp_path / "reports"),
-        "--data-out",
-        str(tmp_path / "processed"),
-        *args,
-    ]
     environment = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache"), **(env or {})}
-    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
+    return subprocess.run(build_command(tmp_path, *args), capture_output=True, text=True, env=environment, timeout=600)
 
 
-def test_the_build_needs_no_network(tmp_path):
-    guard = tmp_path / "guard"
-    guard.mkdir()
-    (guard / "sitecustomize.py").write_text(NETWORK_GUARD)
-    log = tmp_path / "network.log"
-    log.touch()
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(guard), os.environ.get("PYTHONPATH", "")]),
-        "NEWSFIGURES_NETWORK_LOG": str(log),
-    }
+def test_the_build_needs_no_network(cli_build, tmp_path):
     # The guard itself must work, or this test proves nothing.
+    log = tmp_path / "probe.log"
     probe = subprocess.run(
         [sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), 1)"],
         capture_output=True,
         text=True,
-        env={**os.environ, **env},
+        env={**cli_build.env, "NEWSFIGURES_NETWORK_LOG": str(log)},
     )
     assert probe.returncode != 0 and "refused by the offline test" in probe.stderr
-    log.write_text("")
-    done = _run_build(tmp_path, "--force", env=env)
-    assert done.returncode == 0, done.stderr
-    assert log.read_text() == ""
-    assert (tmp_path / "reports" / "report.pdf").stat().st_size > 10_000
+    assert "getaddrinfo '192.0.2.1'" in log.read_text()
+    assert cli_build.done.returncode == 0, cli_build.done.stderr
+    assert cli_build.network_log == ""
+    assert (cli_build.root / "reports" / "report.pdf").stat().st_size > 10_000
 
 
-def test_progress_lines_and_quiet(tmp_path):
+def test_progress_lines_and_quiet(tmp_path, cli_build):
     loud = _run_build(tmp_path)
     assert loud.returncode == 0, loud.stderr
     lines = loud.stderr.strip().splitlines()
@@ -401,7 +354,8 @@ def test_progress_lines_and_quiet(tmp_path):
         assert any(line.startswith(stage) for line in lines), (stage, lines)
     assert all(re.search(r"\d+\.\d\d s$", line) for line in lines if line.startswith(("execute", "render")))
     assert not re.search(r"warning|Traceback", loud.stderr, re.I)
-    quiet = _run_build(tmp_path, "-q", "--force")
+    # -q --force: every stage runs again, and prints nothing.
+    quiet = cli_build.done
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
 
 

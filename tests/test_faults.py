@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ from newsfigures.core import paths
 from newsfigures.core.errors import ArticleError, BuildError
 from newsfigures.core.fileio import read_checked, write_checked
 from newsfigures.core.units import is_known_unit
+
+from .conftest import build_command
 
 
 def _cli(*args, stdin=None, timeout=60, shell_suffix=""):
@@ -62,11 +65,14 @@ def test_a_damaged_cache_entry_is_a_miss_and_is_removed(tmp_path):
     assert read_checked(tmp_path / "never-written") is None
 
 
-def test_a_damaged_cached_font_is_made_again(tmp_path):
+def test_a_damaged_cached_font_is_made_again(tmp_path, monkeypatch):
     from fontTools.ttLib import TTFont
 
     from newsfigures.report.fonts import print_fonts
 
+    # As in a build, which pins SOURCE_DATE_EPOCH before it renders: fontTools stamps a
+    # saved font with it, else with the time of saving, and the two makes would differ.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1729728000")
     folder = print_fonts(tmp_path)
     regular = folder / "DejaVuSans.ttf"
     good = regular.read_bytes()
@@ -163,65 +169,43 @@ def test_the_extractors_units_are_in_the_vocabulary():
 
 
 def _build_command(root: Path, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsfigures",
-        "build",
-        "-q",
-        "--out",
-        str(root / "reports"),
-        "--data-out",
-        str(root / "processed"),
-        *args,
-    ]
+    return build_command(root, "-q", *args)
 
 
 @pytest.mark.slow
-def test_a_build_leaves_nothing_in_tmpdir_and_clears_what_a_killed_one_left(tmp_path):
-    import shutil
-    import tempfile
-
-    temp = Path(tempfile.mkdtemp(prefix="nft"))  # short: kernel sockets live under it
-    try:
-        _leaves_nothing(tmp_path, temp)
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
-
-
-def _leaves_nothing(tmp_path: Path, temp: Path) -> None:
-    dead = temp / "newsfigures-999999999"  # no such process
-    (dead / "runtime").mkdir(parents=True)
-    (dead / "runtime" / "kernel-x.json").write_text("{}")
-    other = temp / "someone-elses-file"
-    other.write_text("kept")
-    env = {**os.environ, "TMPDIR": str(temp), "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
-    done = subprocess.run(_build_command(tmp_path, "--force"), capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
+def test_a_build_leaves_nothing_in_tmpdir_and_clears_what_a_killed_one_left(cli_build):
+    # cli_build ran with a TMPDIR holding a killed build's folder and someone else's file.
+    root, temp, env = cli_build.root, cli_build.temp, cli_build.env
+    assert cli_build.done.returncode == 0, cli_build.done.stderr
     assert sorted(p.name for p in temp.iterdir()) == ["someone-elses-file"]
-    assert not list((tmp_path / "reports").glob(".*.tmp"))
+    assert not list((root / "reports").glob(".*.tmp"))
     # A render cut short by Ctrl-C left a staged file; the next, up-to-date, build removes it.
-    leftover = tmp_path / "reports" / ".report.pdf.x1y2.tmp"
+    leftover = root / "reports" / ".report.pdf.x1y2.tmp"
     leftover.write_bytes(b"%PDF-")
-    again = subprocess.run(_build_command(tmp_path), capture_output=True, text=True, env=env, timeout=600)
+    again = subprocess.run(_build_command(root), capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0, again.stderr
-    assert not leftover.exists() and (tmp_path / "reports" / "report.pdf").exists()
+    assert not leftover.exists() and (root / "reports" / "report.pdf").exists()
     assert sorted(p.name for p in temp.iterdir()) == ["someone-elses-file"]
 
 
 @pytest.mark.slow
-def test_a_damaged_cached_notebook_is_executed_again(tmp_path):
-    env = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
-    first = subprocess.run(_build_command(tmp_path), capture_output=True, text=True, env=env, timeout=600)
-    assert first.returncode == 0, first.stderr
-    report = (tmp_path / "reports" / "report.pdf").read_bytes()
-    for entry in (tmp_path / "cache" / "executed").glob("*.ipynb"):
+def test_a_damaged_cached_notebook_is_executed_again(built, built_dir, tmp_path):
+    # The session's build cached its executed notebooks under the keys that a command-line
+    # build of the same inputs looks up: start from a copy of them, every one damaged.
+    store = tmp_path / "cache" / "executed"
+    shutil.copytree(built_dir / "cache" / "executed", store)
+    damaged = sorted(p.name for p in store.glob("*.ipynb"))
+    assert len(damaged) == len(built.executed)
+    for name in damaged:
+        entry = store / name
         entry.write_text(entry.read_text()[:-40])  # cut short: no longer valid JSON
-    (tmp_path / "reports" / "report.pdf").unlink()  # so that the build cannot be up to date
+    env = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
     again = subprocess.run(_build_command(tmp_path), capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
-    assert (tmp_path / "reports" / "report.pdf").read_bytes() == report
-    for entry in (tmp_path / "cache" / "executed").glob("*.ipynb"):
+    assert (tmp_path / "reports" / "report.pdf").read_bytes() == built.pdf.read_bytes()
+    # The same entries, made again: the build looked each up and found it damaged.
+    assert sorted(p.name for p in store.glob("*.ipynb")) == damaged
+    for entry in store.glob("*.ipynb"):
         json.loads(entry.read_text())
 
 
