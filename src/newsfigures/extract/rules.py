@@ -717,6 +717,8 @@ _ATTRIBUTION = re.compile(
     rf"|(?P<before>{_SOURCE})(?:,\s+(?P<apposition>[^,.;:!?\u201c\u201d\"]{{2,80}}?),)?{_AUXILIARY}\s+{_SAY}\b(?P<aside>(?=\s*(?:[.,;:!?\u201d\"\u2014]|$)))?"
     rf"|(?<=[,\u201d\"])\s*{_SAY}\s+(?P<after>{_SOURCE})(?=\s*(?:[.,;!?]|$))"
 )
+# Every attribution phrase holds one of these: a speech verb, "according to" or "per".
+_ATTRIBUTION_HINT = re.compile(rf"{_SAY}\b|[Aa]ccording\s+to|[Pp]er\s")
 _NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME})*")
 # A name before an appositive age; not a place after a preposition ("in Kharkiv, 40 ...").
 _NAME_BEFORE = re.compile(
@@ -748,11 +750,20 @@ _TOKEN = re.compile(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝�
 _DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
 
 
-def _number_value(text: str) -> Fraction:
+def _decimal(digits: str) -> int | Fraction:
+    """ "3000" as an int, "41.1" or ".5" as an exact Fraction: ints and Fractions mix exactly, and
+    building them from ints spares the string parsing of ``Fraction("41.1")`` on every figure."""
+    whole, dot, decimals = digits.partition(".")
+    if not dot:
+        return int(whole)
+    return Fraction(int(whole + decimals), 10 ** len(decimals))
+
+
+def _number_value(text: str) -> int | Fraction:
     """The value of a number phrase: "3,000", "12 000", "1.2 million", "two hundred and fifty",
     "half a million", "one and a half", "2 1/2", "½", "two point five", "three lakh crore"."""
     if _PLAIN.fullmatch(text):
-        return Fraction(text.replace(",", ""))  # most figures: "3,000", "41.1"
+        return _decimal(text.replace(",", ""))  # most figures: "3,000", "41.1"
     if _WHOLE_WORDS.fullmatch(text):
         # Whole numbers in words ("two hundred and forty", "one million two hundred thousand"):
         # text2num reads them; it declines "a hundred", "half a million", "two point five" and
@@ -763,7 +774,7 @@ def _number_value(text: str) -> Fraction:
             pass
     text = re.sub(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{2,3}(?!/))", "", text.lower())
     integer, _, decimals = re.split(r"\b(point)\b", text, maxsplit=1) if " point " in text else (text, "", "")
-    total, group, last_scale, after_scale = Fraction(0), None, 1, False
+    total, group, last_scale, after_scale = 0, None, 1, False
     tokens = _TOKEN.findall(integer)
     i = 0
     while i < len(tokens):
@@ -782,7 +793,7 @@ def _number_value(text: str) -> Fraction:
             i += 3
             continue
         if token[0].isdigit() or token[0] == ".":
-            group = (group or 0) + (Fraction(*map(int, token.split("/"))) if "/" in token else Fraction(token))
+            group = (group or 0) + (Fraction(*map(int, token.split("/"))) if "/" in token else _decimal(token))
         elif token in _VULGAR:
             group = (group or 0) + _VULGAR[token]
         elif token in _SMALL or token in _TENS:
@@ -790,7 +801,7 @@ def _number_value(text: str) -> Fraction:
         elif token in ("a", "an", "one") and group is None:
             group = Fraction(1)
         elif token in _DENOMINATORS:
-            group = (1 if group is None else group) / _DENOMINATORS[token]
+            group = Fraction(1 if group is None else group, _DENOMINATORS[token])
         elif token in ("hundred", "dozen", "dozens"):
             group = (1 if group is None else group) * _SCALES[token]
         elif token in _SCALES or token in _SCALE_ABBREVIATIONS:
@@ -870,7 +881,7 @@ def _share_units(first: dict, second: dict) -> None:
     only when it makes the first end the smaller.
     """
     if second["scale"] and not first["scale"] and first["value"] < _number_value(second["digits"]):
-        first["value"] *= second["value"] / _number_value(second["digits"])
+        first["value"] *= Fraction(second["value"]) / _number_value(second["digits"])
         first["scale"] = second["scale"]
     for key in ("unit", "kind"):
         first[key] = first[key] or second[key]
@@ -1168,6 +1179,8 @@ def _attributions(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     the toll was ..."), false for "according to X", "per X" and for asides ("..., the
     U.S. says").
     """
+    if not _ATTRIBUTION_HINT.search(text, start, end):
+        return []  # most sentences credit no one: a cheap scan for the words every phrase needs
     found = []
     for m in _ATTRIBUTION.finditer(text, start, end):
         source = m["according"] or m["per"] or m["before"] or m["after"]
