@@ -450,7 +450,9 @@ def _words(words, capitalised: bool = True) -> str:
 
     The phrases are laid out as a trie ("more than", "more than or equal to" -> "more\\s+than
     (?:\\s+or\\s+equal\\s+to)?"): the scan tries each letter once instead of every phrase in
-    turn, which keeps it fast as the vocabularies grow.
+    turn, which keeps it fast as the vocabularies grow. A lookahead for the phrases' first
+    characters comes first: the regex engine tries a trie's branches one by one, and at most
+    places in a text none can start, which one character-class test tells it.
     """
     variants = set(words)
     if capitalised:
@@ -461,7 +463,10 @@ def _words(words, capitalised: bool = True) -> str:
         for token in [r"\s+" if ch == " " else re.escape(ch) for ch in phrase]:
             node = node.setdefault(token, {})
         node[""] = {}
-    return _trie_pattern(trie)
+    firsts = {phrase[0] for phrase in variants}
+    if len(firsts) < 4:
+        return _trie_pattern(trie)
+    return f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}]){_trie_pattern(trie)}"
 
 
 def _trie_pattern(node: dict) -> str:
@@ -488,30 +493,35 @@ _TENS_WORD = _words(_TENS)
 _BELOW_100 = rf"(?:{_TENS_WORD}(?:(?:\s*-\s*|\s+){_words(list(_SMALL)[1:10], False)}\b)?|{_words(list(_SMALL))})\b"
 _SMALL_WORD = _BELOW_100
 # Below 1,000: "two hundred and forty", "a hundred and five", "twenty-two hundred"
-_GROUP = rf"(?:(?:{_BELOW_100}|[Aa]n?)[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+# (written so that a word that is no number is tried once, not twice)
+_GROUP = (
+    rf"(?:{_BELOW_100}(?:[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?)?"
+    rf"|[Aa]n?[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?)"
+)
 # Spoken decimals: "two point five", "two hundred point zero three"
 _POINT = rf"\s+point(?:\s+(?:{_words(list(_SMALL)[:10], False)})\b)+|\s+point\s+{_BELOW_100}"
 # Digits: thousands set off by commas or by (no-break, narrow no-break, thin) spaces, Indian
 # grouping ("12,34,567"), decimals; not inside "F-16", "1.2.3", "3:1".
 _DIGITS = (
-    r"(?:(?<![\w.,:/])|(?<=USD)|(?<=EUR)|(?<=GBP)|(?<=CHF))(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
+    # (the lookahead first: the lookbehinds below would otherwise be tried at every letter)
+    r"(?=[\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])(?:(?<![\w.,:/])|(?<=USD)|(?<=EUR)|(?<=GBP)|(?<=CHF))(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d|,\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
     r"|(?<![\w.,])\.\d+|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
 )
 _NUMBER = (
     # "half a million", "a quarter of a million", "a quarter-million", "three quarters of a billion"
-    rf"(?:[Hh]alf|(?:(?:[Aa]|[Oo]ne)[\s-])?[Qq]uarter|{_UNIT_WORD}[\s-](?:quarters|thirds))"
+    rf"(?=[HhAaOoQqTtFfSsEeNn])(?:[Hh]alf|(?:(?:[Aa]|[Oo]ne)[\s-])?[Qq]uarter|{_UNIT_WORD}[\s-](?:quarters|thirds))"
     rf"(?:\s+of\s+an?\s+|\s+an?\s+|[\s-])(?:{_BIG_SCALE}|dozen)\b"
     # "a million", "one hundred"; not the "a" of "a million-strong army"
     rf"|[Aa]n?\s+{_SCALE_WORD}\b(?![-\u2011]strong)(?:\s+and\s+{_BELOW_100})?"
     # "3/4", "2 1/2" (a date "9/11" is skipped before this is tried)
-    r"|(?<![\w.,:/])(?:\d{1,3}\s+)?\d{1,2}/\d{1,2}(?![\d/])"
+    r"|(?=\d)(?<![\w.,:/])(?:\d{1,3}\s+)?\d{1,2}/\d{1,2}(?![\d/])"
     rf"|(?:{_DIGITS})(?:\s+hundred\b(?:\s+and\s+\d{{1,2}}(?![\d,.]))?)?"
     # number words: "twenty-five", "three hundred and fifty", "two point five"
     rf"|{_GROUP}(?:{_POINT})?"
 )
 # A number's sign: "-4", "\u22123.2%", "minus 5", "negative ten"
-_SIGN = r"(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.$\u20ac\u00a3])|(?:[Mm]inus|[Nn]egative)\s+)"
+_SIGN = r"(?=[-\u2212MmNn])(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.$\u20ac\u00a3])|(?:[Mm]inus|[Nn]egative)\s+)"
 # "and a half" after a number or its scale: "one and a half", "3 million and a half"
 _AND_FRACTION = r"\s+and\s+(?:an?|one)\s+(?:half|quarter|third|fourth|fifth)\b"
 _SCALE = (
@@ -549,9 +559,15 @@ _DOLLAR = (
     rf"{_words([p.upper() for p in _DOLLAR_PREFIXES if len(p) > 1], False)}\s?\$"
     rf"|(?i:{_words(_DOLLAR_PREFIXES, False)})\$"
 )
+_CURRENCY_FIRSTS = {
+    c
+    for w in [*_DOLLAR_PREFIXES, *_CURRENCY_SYMBOLS, *_CURRENCY_CODES, *_LOWER_CODES, "M"]
+    for c in (w[0].lower(), w[0].upper())
+}
 _CURRENCY = (
-    rf"{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{_CODES}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
-    rf"|{_words(_LOWER_CODES, False)}\s"
+    rf"(?=[{''.join(map(re.escape, sorted(_CURRENCY_FIRSTS)))}])"
+    rf"(?:{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{_CODES}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
+    rf"|{_words(_LOWER_CODES, False)}\s)"
 )
 #: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
 _QUANTITY = re.compile(
@@ -588,9 +604,10 @@ _NOT_FIGURES = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?"
     r"|\d{4}-\d\d-\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
     # "9/11", "24/7", but not a plain fraction ("3/4", "1/2", "7/10")
-    r"|(?!(?:1/[2-58]|2/[35]|3/[458]|4/5|[1357]/8|[1379]/10)(?!\d))\d{1,2}/\d{1,2}\b"
+    r"|(?=\d)(?!(?:1/[2-58]|2/[35]|3/[458]|4/5|[1357]/8|[1379]/10)(?!\d))\d{1,2}/\d{1,2}\b"
     # photo-caption counters ("Image 3 of 12", a line ending "3 of 12") and ranks ("top ten")
-    rf"|(?:Image|Photo|Picture|Slide|Photograph|Video)s?\s+\d+\s+of\s+\d+|\d{{1,3}}\s+of\s+\d{{1,3}}(?=[ \t]*(?:\n|$))"
+    r"|(?=[IPSV])(?:Image|Photo|Picture|Slide|Photograph|Video)s?\s+\d+\s+of\s+\d+"
+    r"|\d{1,3}\s+of\s+\d{1,3}(?=[ \t]*(?:\n|$))"
     rf"|[Tt]op[\s-]+(?:\d+|{_BELOW_100})\b(?!\s*(?:%|per\s?cent|percent))"
     # year spans and decades: "2022-23", "2014-2016", "the 1990s", "the '90s"
     rf"|{_YEAR}\s*[-\u2013/]\s*(?:{_YEAR}|\d\d)\b|\d{{0,2}}\d0s\b|['\u2019]\d0s\b"
