@@ -195,8 +195,16 @@ _CURRENCY_WORDS = {
     "singapore dollars": "SGD",
     "swiss francs": "CHF",
     "swiss franc": "CHF",
-    "francs": "FRF",
-    "franc": "FRF",
+    # A word two currencies share names the one in use today: the French franc (FRF) went in
+    # 2002, so "francs" in current news is the Swiss franc, unless it is a CFA franc (XOF is the
+    # West African one; "Central African CFA francs" is XAF). Words that name only a retired
+    # currency ("pesetas", "guilders") keep its retired code: they can mean nothing else.
+    "francs": "CHF",
+    "franc": "CHF",
+    "CFA francs": "XOF",
+    "CFA franc": "XOF",
+    "central african cfa francs": "XAF",
+    "Central African CFA francs": "XAF",
     "pesetas": "ESP",
     "finnish markka": "FIM",
     "markka": "FIM",
@@ -697,6 +705,13 @@ _NOT_AFTER = re.compile(
     rf"\s+(?:ago|later|earlier|from\s+now)\b|\s*[-\u2013]?\s*{_MONTH}|\s*(?:[AaPp]\.?[Mm]\.?(?!\w)|GMT\b|UTC\b)"
     r"|[:/]\d"
 )
+# A qualifier after the counted noun: "200 roads or more", "50 people or fewer", ending the phrase
+# ("... or more, ...", "... or fewer attended"), so that "200 roads or more bridges" is left alone.
+_POSTFIX_AFTER_NOUN = re.compile(
+    rf"(?:\s+(?!{_STOP}\b)[a-z][a-z'\u2019-]*){{1,2}}?"
+    rf"\s+(?P<postfix>{_words([p for p in _POSTFIX_QUALIFIERS if p.startswith('or ')], False)})\b"
+    rf"(?!\s+than\b)(?=\s*(?:[.,;:!?)\u2014]|$)|\s+(?:{_STOP}\b|[a-z]+ed\b))"
+)
 _CHANGE_BEFORE = re.compile(rf"\b{_words(_CHANGE_VERBS)}\s+$")
 _DETERMINER_BEFORE = re.compile(rf"\b{_words(_DETERMINERS)}\s+$")
 
@@ -1076,7 +1091,15 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     if compound:
         # "the 1,000-page report" counts pages as "1,000 pages" does; "a 12-member panel" counts people
         end, unit = compound.end(), "people" if _is_person_noun(compound["noun"]) else "count"
-    return [_figure(start, end, *point_bounds(qualifier, float(q["value"])), qualifier, q, unit=unit)]
+    noun_at = None
+    if qualifier == "exact" and not (q["unit"] or m["postfix"] or compound):
+        after = _POSTFIX_AFTER_NOUN.match(text, end)
+        if after:
+            # "200 roads or more" bounds the count as "200 or more" does; the noun is counted as usual
+            noun_at, end = end, after.end()
+            qualifier = _POSTFIX_QUALIFIERS[" ".join(after["postfix"].split())]
+    value, lower, upper = point_bounds(qualifier, float(q["value"]))
+    return [_figure(start, end, value, lower, upper, qualifier, q, unit=unit, noun_at=noun_at)]
 
 
 def _read_joined(text: str, m: re.Match) -> list[dict]:
