@@ -5,8 +5,8 @@ the number, the qualifier printed with it and the inclusive bounds that qualifie
 implies (the conventions of :mod:`newsfigures.core.figures`), its unit and kind, whom the
 sentence credits for it, and where it stands in the text.
 
-How it works, in one pass: a single compiled regular expression, built from the small
-vocabularies below, finds every number phrase in the text (digits, number words and
+How it works, in one pass: a single compiled regular expression, built from the
+vocabularies of :mod:`newsfigures.extract.vocabulary`, finds every number phrase in the text (digits, number words and
 scales, percentages, money, fractions, vague magnitudes, qualifiers and ranges) and,
 in the same scan, consumes the things that look like numbers but are not figures
 (dates, years, clock times, ordinals, phone numbers, identifiers such as "Article 5").
@@ -26,458 +26,44 @@ import pandas as pd
 from text_to_num import text2num
 
 from newsfigures.core.figures import COLUMNS as SHEET_COLUMNS
-from newsfigures.core.qualifiers import INCLUSIVE, OR_EQUAL, phrases_after, phrases_before, point_bounds
-
-# --- Vocabularies ----------------------------------------------------------------------
-
-_SMALL = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-_SCALES = {
-    "hundred": 100,
-    "thousand": 10**3,
-    "million": 10**6,
-    "billion": 10**9,
-    "trillion": 10**12,
-    "dozen": 12,
-    "dozens": 12,
-    # Indian numbering: "13 lakh" is 1,300,000, "2 crore" 20,000,000, "three lakh crore" 3 x 10^12
-    "lakh": 10**5,
-    "lakhs": 10**5,
-    "crore": 10**7,
-    "crores": 10**7,
-}
-# Abbreviated scales written after a number: "3.5bn", "1.5m", "$20k".
-_SCALE_ABBREVIATIONS = {
-    "k": 10**3,
-    "m": 10**6,
-    "mn": 10**6,
-    "mln": 10**6,
-    "b": 10**9,
-    "bn": 10**9,
-    "bln": 10**9,
-    "tn": 10**12,
-    "trn": 10**12,
-    "tln": 10**12,
-    "mil": 10**6,
-    "mm": 10**6,  # only as printed in capitals ("US$ 1MM"); "4.5mm" is millimetres
-}
-# Denominators of fractions in words: "two-thirds", "a quarter of".
-_DENOMINATORS = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "sixth": 6,
-    "sixths": 6,
-    "seventh": 7,
-    "sevenths": 7,
-    "eighth": 8,
-    "eighths": 8,
-    "ninth": 9,
-    "ninths": 9,
-    "tenth": 10,
-    "tenths": 10,
-    "fourth": 4,
-    "fourths": 4,
-}
-# Fractions printed as one character: "½", "¾".
-_VULGAR = {
-    c: Fraction(n, d)
-    for c, n, d in zip(
-        "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞", [1, 1, 2, 1, 3, 1, 2, 3, 4, 1, 5, 1, 3, 5, 7], [2, 3, 3, 4, 4, 5, 5, 5, 5, 6, 6, 8, 8, 8, 8]
-    )
-}
-
-#: Qualifier phrases printed before a number, and the sheet qualifier each means.
-QUALIFIER_PHRASES: dict[str, str] = phrases_before()
-# Qualifiers printed after the number: "3,000 or more", "300 or so", "5,000-plus".
-_POSTFIX_QUALIFIERS = phrases_after()
-
-_PERCENT_UNITS = {
-    "%": "percent",
-    "percent": "percent",
-    "percents": "percent",
-    "percentage": "percent",
-    "per cent": "percent",
-    "pct": "percent",
-    "percentage point": "percentage_points",
-    "percentage points": "percentage_points",
-    "pp": "percentage_points",
-    "basis point": "basis_points",
-    "basis points": "basis_points",
-    "bps": "basis_points",
-}
-_CURRENCY_SYMBOLS = {
-    "US$": "USD",
-    "A$": "AUD",
-    "C$": "CAD",
-    "HK$": "HKD",
-    "NZ$": "NZD",
-    "S$": "SGD",
-    "R$": "BRL",
-    "Mex$": "MXN",
-    "$": "USD",
-    "£": "GBP",
-    "€": "EUR",
-    "¥": "JPY",
-    "₹": "INR",
-    "₽": "RUB",
-    "₩": "KRW",
-    "₴": "UAH",
-    "₺": "TRY",
-    "₪": "ILS",
-    "₦": "NGN",
-    "₱": "PHP",
-    "₫": "VND",
-    "₡": "CRC",
-    "₾": "GEL",
-    "₭": "LAK",
-    "₿": "BTC",
-}
-# Letters printed before "$" that name the dollar: "US$", "C $", "hk $", "usd$"; any case.
-_DOLLAR_PREFIXES = {
-    "us": "USD",
-    "u.s.": "USD",
-    "u.s": "USD",
-    "usd": "USD",
-    "c": "CAD",
-    "ca": "CAD",
-    "cad": "CAD",
-    "a": "AUD",
-    "au": "AUD",
-    "aud": "AUD",
-    "hk": "HKD",
-    "nz": "NZD",
-    "nzd": "NZD",
-    "s": "SGD",
-    "mex": "MXN",
-    "mxn": "MXN",
-}
-_CURRENCY_CODES = (
-    "USD EUR GBP JPY CNY RMB INR RUB KRW UAH CHF CAD AUD NZD HKD SGD SEK NOK DKK PLN CZK HUF TRY ZAR BRL MXN "
-    "ARS ILS SAR AED QAR NGN KES EGP PKR BDT IDR MYR THB VND PHP TWD BTC"
-).split()
-_CURRENCY_WORDS = {
-    "dollars": "USD",
-    "dollar": "USD",
-    "euros": "EUR",
-    "euro": "EUR",
-    "pounds sterling": "GBP",
-    "yuan": "CNY",
-    "yen": "JPY",
-    "rupees": "INR",
-    "rubles": "RUB",
-    "roubles": "RUB",
-    "ruble": "RUB",
-    "rouble": "RUB",
-    "hryvnias": "UAH",
-    "hryvnia": "UAH",
-    "us dollars": "USD",
-    "us dollar": "USD",
-    "u.s. dollars": "USD",
-    "american dollars": "USD",
-    "australian dollars": "AUD",
-    "australian dollar": "AUD",
-    "canadian dollars": "CAD",
-    "canadian dollar": "CAD",
-    "hong kong dollars": "HKD",
-    "new zealand dollars": "NZD",
-    "singapore dollars": "SGD",
-    "swiss francs": "CHF",
-    "swiss franc": "CHF",
-    "francs": "FRF",
-    "franc": "FRF",
-    "pesetas": "ESP",
-    "finnish markka": "FIM",
-    "markka": "FIM",
-    "marks": "DEM",
-    "dutch guilders": "NLG",
-    "guilders": "NLG",
-    "lira": "TRY",
-    "turkish lira": "TRY",
-    "chinese yuan": "CNY",
-    "renminbi": "CNY",
-    "rupee": "INR",
-    "indian rupees": "INR",
-    "pesos": "MXN",
-    "mexican pesos": "MXN",
-    "reais": "BRL",
-    "rand": "ZAR",
-    "shekels": "ILS",
-    "won": "KRW",
-    "naira": "NGN",
-    "bitcoins": "BTC",
-    "bitcoin": "BTC",
-    "satoshis": "satoshi",
-    # minor units keep the number as printed: "50 cents" is 50 cents, "250p" 250 pence
-    "cents": "cents",
-    "cent": "cents",
-    "pence": "pence",
-    "penny": "pence",
-    "pennies": "pence",
-    **{c: c for c in _CURRENCY_CODES},
-    "rmb": "CNY",
-    "RMB": "CNY",
-}
-# ISO codes also printed in lower case after a number ("10 rmb", "20 usd"); others are words ("cad", "all").
-_LOWER_CODES = "usd eur gbp rmb jpy cny inr chf nzd hkd sgd btc mxn".split()
-# Words in a sentence that make "pounds" money rather than weight.
-_WEIGHT_WORDS = re.compile(r"\b(?:weigh\w*|heav\w+|ounces|lbs?|kg|kilos?|stone)\b|\bpounds\s+of\b", re.IGNORECASE)
-_MEASURE_UNITS = {
-    **dict.fromkeys(["km", "kilometers", "kilometres", "kilometer", "kilometre"], "km"),
-    **dict.fromkeys(["miles", "mile"], "miles"),
-    **dict.fromkeys(["square kilometers", "square kilometres", "sq km", "km2"], "km2"),
-    **dict.fromkeys(["square miles", "sq miles"], "sq_miles"),
-    **dict.fromkeys(["meters", "metres", "meter", "metre"], "m"),
-    **dict.fromkeys(["feet", "foot"], "feet"),
-    **dict.fromkeys(["hectares", "hectare"], "hectares"),
-    **dict.fromkeys(["acres", "acre"], "acres"),
-    **dict.fromkeys(["tonnes", "tons", "metric tons", "tonne", "ton"], "tonnes"),
-    **dict.fromkeys(["kg", "kilograms", "kilogram"], "kg"),
-    **dict.fromkeys(["pounds", "lbs", "lb"], "lb"),
-    **dict.fromkeys(["barrels", "barrel"], "barrels"),
-    **dict.fromkeys(["liters", "litres", "liter", "litre"], "litres"),
-    **dict.fromkeys(["gallons", "gallon"], "gallons"),
-    **dict.fromkeys(["megawatts", "MW"], "MW"),
-    **dict.fromkeys(["gigawatts", "GW"], "GW"),
-    **dict.fromkeys(["kilowatts", "kW"], "kW"),
-    **dict.fromkeys(["kWh", "kilowatt hours", "kilowatt-hours"], "kWh"),
-    **dict.fromkeys(["MWh", "megawatt hours"], "MWh"),
-    **dict.fromkeys(["GWh", "gigawatt hours"], "GWh"),
-    **dict.fromkeys(["TWh", "terawatt hours"], "TWh"),
-    **dict.fromkeys(["square metres", "square meters", "sq m", "m2"], "m2"),
-    **dict.fromkeys(["square feet", "sq ft"], "sq_ft"),
-    **dict.fromkeys(["cubic metres", "cubic meters"], "m3"),
-    **dict.fromkeys(["centimetres", "centimeters", "centimetre", "centimeter", "cm"], "cm"),
-    **dict.fromkeys(["millimetres", "millimeters", "millimetre", "millimeter", "mm"], "mm"),
-    **dict.fromkeys(["inches", "inch"], "inches"),
-    **dict.fromkeys(["yards", "yard"], "yards"),
-    **dict.fromkeys(["grams", "gram", "g"], "g"),
-    **dict.fromkeys(["milligrams", "milligram", "mg"], "mg"),
-    **dict.fromkeys(["micrograms", "mcg"], "ug"),
-    **dict.fromkeys(["ounces", "ounce", "oz"], "oz"),
-    **dict.fromkeys(["millilitres", "milliliters", "ml"], "ml"),
-    **dict.fromkeys(["mph", "miles per hour"], "mph"),
-    **dict.fromkeys(["km/h", "kph", "kmh", "kilometres per hour", "kilometers per hour"], "km/h"),
-    **dict.fromkeys(["knots"], "knots"),
-    **dict.fromkeys(["GB", "gigabytes"], "GB"),
-    **dict.fromkeys(["MB", "megabytes"], "MB"),
-    **dict.fromkeys(["TB", "terabytes"], "TB"),
-    **dict.fromkeys(["Mbps"], "Mbps"),
-    **dict.fromkeys(["Gbps"], "Gbps"),
-    **dict.fromkeys(["calories", "kcal"], "kcal"),
-    **dict.fromkeys(["bpd", "barrels a day", "barrels per day"], "barrels_per_day"),
-}
-# May be written without a space: "300km", "20mg", "70mph", "4.5mm", "250GB".
-_UNIT_ABBREVIATIONS = [
-    "km2", "km/h", "km", "kg", "MW", "GW", "kW", "kWh", "MWh", "GWh", "TWh", "m2", "cm", "mm", "mg", "mcg", "ml",
-    "mph", "kph", "kmh", "GB", "MB", "TB", "Mbps", "Gbps", "kcal", "bpd", "oz", "lbs", "lb", "sq ft", "sq m",
-]  # fmt: skip
-_TEMPERATURE_UNITS = {
-    "C": "celsius",
-    "F": "fahrenheit",
-    "degrees celsius": "celsius",
-    "degrees fahrenheit": "fahrenheit",
-    "degrees": "degrees",
-}
-_TIME_UNITS = {
-    **dict.fromkeys(["years", "year"], "years"),
-    **dict.fromkeys(["months", "month"], "months"),
-    **dict.fromkeys(["weeks", "week"], "weeks"),
-    **dict.fromkeys(["days", "day"], "days"),
-    **dict.fromkeys(["hours", "hour"], "hours"),
-    **dict.fromkeys(["minutes", "minute"], "minutes"),
-    **dict.fromkeys(["decades", "decade"], "decades"),
-    **dict.fromkeys(["centuries", "century"], "centuries"),
-    "seconds": "seconds",
-}
-# Words printed after a number and the (unit, kind) they give it; keys have single spaces.
-_SUFFIX_UNITS: dict[str, tuple[str, str]] = {
-    **{w: (u, "percent") for w, u in _PERCENT_UNITS.items()},
-    **{w: (u, "currency") for w, u in _CURRENCY_WORDS.items()},
-    **{w: (u, "measure") for w, u in _MEASURE_UNITS.items()},
-    **{w: (u, "duration") for w, u in _TIME_UNITS.items()},
-    **{w: (u, "measure") for w, u in _TEMPERATURE_UNITS.items()},
-    "strong": ("people", "count"),
-    # "40-year-old", "40 years old", "six-month-old": a person's age, which is not a figure
-    **{
-        f"{u}{s} old{o}": ("years", "age")
-        for u in ("year", "month", "week", "day")
-        for s in ("", "s")
-        for o in ("", "s")
-    },
-}
-# Nouns that make a count a count of people ("3,000 North Korean soldiers").
-_PERSON_NOUNS = (
-    "people persons person individuals soldiers soldier troops forces personnel servicemen servicemembers "
-    "service members crew crews engineers advisers advisors experts specialists inspectors farmers commuters "
-    "fighters combatants militants civilians residents inhabitants citizens refugees "
-    "migrants asylum seekers children kids women men adults teenagers boys girls workers employees staff "
-    "members voters protesters demonstrators prisoners detainees hostages captives casualties victims "
-    "dead patients students recruits conscripts reservists volunteers mercenaries officers sailors pilots "
-    "marines commandos police officials journalists doctors nurses delegates diplomats deaths passengers "
-    "tourists visitors pupils teachers spectators fans"
-).split()
-# Groups whose size is a number of people: "the crowd at 15,000", "the population ... to 310,000".
-_GROUP_NOUNS = "crowd crowds population garrison workforce electorate audience".split()
-# Words after a figure that say it counts people even when no noun follows it.
-_CASUALTY_WORDS = (
-    "killed dead died wounded injured displaced evacuated arrested detained missing fled "
-    "captured deported mobilized mobilised conscripted drafted enlisted attended voted marched "
-    "gathered protested joined took part"
-).split()
-# Verbs whose object, printed right after them, is a number of people ("killed nearly 3,000").
-_OBJECT_VERBS = (
-    "killed kill kills killing wounded wounding injured injuring displaced displacing evacuated "
-    "arrested detained captured deported mobilized mobilised conscripted drafted enlisted "
-    "recruited rescued executed abducted kidnapped"
-).split()
-# Verbs that often follow a count with its noun left out ("some 40,000 took part").
-_VERBS_AFTER = "took take takes went go left came come remain remained stayed live lived say said".split()
-# Words after which a number word is a reference, not a figure: "the two leaders".
-_DETERMINERS = "the these those its their his her our your my whose both every last next first other".split()
-# Verbs before "from X to Y" that make it a change between two figures, not a range.
-_CHANGE_VERBS = (
-    "rose risen rise rises rising fell fallen fall falls falling increased increase increases "
-    "increasing decreased decrease decreases decreasing grew grown grow grows growing dropped "
-    "drop drops declined decline declines climbed climb jumped jump surged soared plunged "
-    "slipped shrank shrunk expanded cut reduced raised lowered went go goes up down changed "
-    "moved boosted doubled tripled swelled swollen"
-).split()
-# Speech and estimate verbs that introduce an attribution ("the U.S. says", "said the ministry").
-_SAY_VERBS = (
-    "says said say estimates estimated estimate reports reported report claims claimed claim "
-    "believes believed believe told tells tell thinks thought counts counted puts put calculates "
-    "calculated states stated announced announces warned warns confirmed confirms acknowledged "
-    "acknowledges assessed assesses assess suggests suggested insists insisted added adds noted "
-    "notes alleged alleges expect expects expected forecast forecasts show shows showed found "
-    "find finds"
-).split()
-# Lower-case words that can make up the source of a figure ("U.S. officials", "Ukraine's defense ministry").
-_SOURCE_NOUNS = (
-    "officials official teams team analysts analyst experts expert authorities police ministry military "
-    "government intelligence sources source spokesperson spokesman spokeswoman researchers "
-    "monitors organizers organisers observers agency office estimates data figures census survey "
-    "report poll study statistics army commander commanders minister ministers diplomats "
-    "diplomat defense defence health interior foreign local state federal national regional "
-    "media group groups officers workers activists residents witnesses doctors hospital "
-    "monitor observatory watchdog command staff general generals secretary president leaders "
-    "leader council committee department bureau service services institute bank fund company "
-    "firm charity campaigners economists scientists historians journalists reporters "
-    "volunteers rescuers medics senior western military's government's"
-).split()
-# Capitalised words that begin a sentence or clause but never a source's name.
-_NOT_NAMES = (
-    "In On At But And Or So As If When While After Before Since Earlier Later Today Yesterday "
-    "Meanwhile However Still Now Then Also This That These Those It He She They We I You His Her "
-    "Their Our Its Last Next Monday Tuesday Wednesday Thursday Friday Saturday Sunday Many Some Most "
-    "All Both Other Another Such According There Here What Which Who Why How Asked Even Only Over "
-    "About Around Nearly Almost More Less Up Between From Of For With By To A An Is Are Was Were"
-).split()
-_ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "st",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "maj",
-    "sen",
-    "rep",
-    "gov",
-    "prof",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "no",
-    "nos",
-    "vs",
-    "approx",
-    "inc",
-    "corp",
-    "co",
-    "ltd",
-    "jr",
-    "sr",
-    "adm",
-    "cmdr",
-    "fig",
-}
-# Capitalised words after which a number names something: "Article 5", "Boeing 737".
-_IDENTIFIER_WORDS = (
-    "Article Articles Section Chapter Resolution Amendment Title Flight Route Highway Interstate "
-    "Room Page Gate Terminal Platform Channel Boeing Airbus Apollo Windows Level Phase Category "
-    "Stage Grade Game Week Day Year Vol Volume Figure Table Episode Season Part Step Lot Model "
-    "Type Mark Mk Rank Seat District Ward Zone Sector Exit Junction Unit Block Building Squadron "
-    "Brigade Division Regiment Battalion Corps Protocol Directive Clause Paragraph Item Number "
-    "Proposition Prop Bill Act Rule page pages paragraph clause number Nasdaq FTSE DAX Nikkei CAC Stoxx Russell "
-    "iOS Android macOS iPhone iPad Galaxy Pixel PlayStation Xbox Switch Formula Radio Ligue Serie Euro Fortune "
-    "Version version Vision Agenda Pro COP Covid S&P"
-).split()
-_MONTHS = (
-    "January February March April May June July August September October November December "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
-).split()
+from newsfigures.core.qualifiers import INCLUSIVE, OR_EQUAL, point_bounds
+from newsfigures.extract.vocabulary import (
+    _ABBREVIATIONS,
+    _CASUALTY_WORDS,
+    _CHANGE_VERBS,
+    _CURRENCY_CODES,
+    _CURRENCY_SYMBOLS,
+    _CURRENCY_WORDS,
+    _DENOMINATORS,
+    _DETERMINERS,
+    _DOLLAR_PREFIXES,
+    _GROUP_NOUNS,
+    _IDENTIFIER_WORDS,
+    _LOWER_CODES,
+    _MEASURE_UNITS,
+    _MONTHS,
+    _NOT_NAMES,
+    _OBJECT_VERBS,
+    _PERSON_NOUNS,
+    _POSTFIX_QUALIFIERS,
+    _SAY_VERBS,
+    _SCALE_ABBREVIATIONS,
+    _SCALES,
+    _SMALL,
+    _SOURCE_NOUNS,
+    _SUFFIX_UNITS,
+    _TENS,
+    _TIME_UNITS,
+    _UNIT_ABBREVIATIONS,
+    _VERBS_AFTER,
+    _VULGAR,
+    _WEIGHT_WORDS,
+    QUALIFIER_PHRASES,
+    _unnamed,
+    _words,
+)
 
 # --- Patterns --------------------------------------------------------------------------
-
-
-def _words(words, capitalised: bool = True) -> str:
-    """A regex matching any of the literal phrases (each also Capitalised), the longest it can.
-
-    The phrases are laid out as a trie ("more than", "more than or equal to" -> "more\\s+than
-    (?:\\s+or\\s+equal\\s+to)?"): the scan tries each letter once instead of every phrase in
-    turn, which keeps it fast as the vocabularies grow.
-    """
-    variants = set(words)
-    if capitalised:
-        variants |= {w[:1].upper() + w[1:] for w in words}
-    trie: dict = {}
-    for phrase in variants:
-        node = trie
-        for token in [r"\s+" if ch == " " else re.escape(ch) for ch in phrase]:
-            node = node.setdefault(token, {})
-        node[""] = {}
-    return _trie_pattern(trie)
-
-
-def _trie_pattern(node: dict) -> str:
-    ends = "" in node
-    branches = [token + _trie_pattern(child) for token, child in sorted(node.items()) if token]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return f"(?:{body})?"
-    return body if len(branches) == 1 and len(body) <= 3 else f"(?:{body})"
-
-
-def _unnamed(pattern: str) -> str:
-    """The pattern with its named groups made plain, so it can be used twice in one regex."""
-    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 _SCALE_WORD = _words(_SCALES, capitalised=False)
@@ -488,30 +74,35 @@ _TENS_WORD = _words(_TENS)
 _BELOW_100 = rf"(?:{_TENS_WORD}(?:(?:\s*-\s*|\s+){_words(list(_SMALL)[1:10], False)}\b)?|{_words(list(_SMALL))})\b"
 _SMALL_WORD = _BELOW_100
 # Below 1,000: "two hundred and forty", "a hundred and five", "twenty-two hundred"
-_GROUP = rf"(?:(?:{_BELOW_100}|[Aa]n?)[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+# (written so that a word that is no number is tried once, not twice)
+_GROUP = (
+    rf"(?:{_BELOW_100}(?:[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?)?"
+    rf"|[Aa]n?[\s-]+hundred\b(?:\s+(?:and\s+)?{_BELOW_100})?)"
+)
 # Spoken decimals: "two point five", "two hundred point zero three"
 _POINT = rf"\s+point(?:\s+(?:{_words(list(_SMALL)[:10], False)})\b)+|\s+point\s+{_BELOW_100}"
 # Digits: thousands set off by commas or by (no-break, narrow no-break, thin) spaces, Indian
 # grouping ("12,34,567"), decimals; not inside "F-16", "1.2.3", "3:1".
 _DIGITS = (
-    r"(?:(?<![\w.,:/])|(?<=USD)|(?<=EUR)|(?<=GBP)|(?<=CHF))(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
+    # (the lookahead first: the lookbehinds below would otherwise be tried at every letter)
+    r"(?=[\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])(?:(?<![\w.,:/])|(?<=USD)|(?<=EUR)|(?<=GBP)|(?<=CHF))(?:(?<![A-Za-z]-)|(?<=\d(?:bn|mn|tn)-)|(?<=\d[mkb]-))(?:\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+(?!\d)"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d|,\d))+|\d+)(?:\.\d+)?(?:\s?[½⅓⅔¼¾⅛⅜⅝⅞])?"
     r"|(?<![\w.,])\.\d+|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
 )
 _NUMBER = (
     # "half a million", "a quarter of a million", "a quarter-million", "three quarters of a billion"
-    rf"(?:[Hh]alf|(?:(?:[Aa]|[Oo]ne)[\s-])?[Qq]uarter|{_UNIT_WORD}[\s-](?:quarters|thirds))"
+    rf"(?=[HhAaOoQqTtFfSsEeNn])(?:[Hh]alf|(?:(?:[Aa]|[Oo]ne)[\s-])?[Qq]uarter|{_UNIT_WORD}[\s-](?:quarters|thirds))"
     rf"(?:\s+of\s+an?\s+|\s+an?\s+|[\s-])(?:{_BIG_SCALE}|dozen)\b"
     # "a million", "one hundred"; not the "a" of "a million-strong army"
     rf"|[Aa]n?\s+{_SCALE_WORD}\b(?![-\u2011]strong)(?:\s+and\s+{_BELOW_100})?"
     # "3/4", "2 1/2" (a date "9/11" is skipped before this is tried)
-    r"|(?<![\w.,:/])(?:\d{1,3}\s+)?\d{1,2}/\d{1,2}(?![\d/])"
+    r"|(?=\d)(?<![\w.,:/])(?:\d{1,3}\s+)?\d{1,2}/\d{1,2}(?![\d/])"
     rf"|(?:{_DIGITS})(?:\s+hundred\b(?:\s+and\s+\d{{1,2}}(?![\d,.]))?)?"
     # number words: "twenty-five", "three hundred and fifty", "two point five"
     rf"|{_GROUP}(?:{_POINT})?"
 )
 # A number's sign: "-4", "\u22123.2%", "minus 5", "negative ten"
-_SIGN = r"(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.$\u20ac\u00a3])|(?:[Mm]inus|[Nn]egative)\s+)"
+_SIGN = r"(?=[-\u2212MmNn])(?:(?<![\w\-\u2011.,])[-\u2212](?=[\d.$\u20ac\u00a3])|(?:[Mm]inus|[Nn]egative)\s+)"
 # "and a half" after a number or its scale: "one and a half", "3 million and a half"
 _AND_FRACTION = r"\s+and\s+(?:an?|one)\s+(?:half|quarter|third|fourth|fifth)\b"
 _SCALE = (
@@ -549,9 +140,15 @@ _DOLLAR = (
     rf"{_words([p.upper() for p in _DOLLAR_PREFIXES if len(p) > 1], False)}\s?\$"
     rf"|(?i:{_words(_DOLLAR_PREFIXES, False)})\$"
 )
+_CURRENCY_FIRSTS = {
+    c
+    for w in [*_DOLLAR_PREFIXES, *_CURRENCY_SYMBOLS, *_CURRENCY_CODES, *_LOWER_CODES, "M"]
+    for c in (w[0].lower(), w[0].upper())
+}
 _CURRENCY = (
-    rf"{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{_CODES}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
-    rf"|{_words(_LOWER_CODES, False)}\s"
+    rf"(?=[{''.join(map(re.escape, sorted(_CURRENCY_FIRSTS)))}])"
+    rf"(?:{_DOLLAR}|{_words(_CURRENCY_SYMBOLS, False)}|(?:{_CODES}|M(?:USD|EUR|GBP|AUD))(?:\s|(?=\d))"
+    rf"|{_words(_LOWER_CODES, False)}\s)"
 )
 #: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
 _QUANTITY = re.compile(
@@ -588,9 +185,10 @@ _NOT_FIGURES = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?"
     r"|\d{4}-\d\d-\d\d\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
     # "9/11", "24/7", but not a plain fraction ("3/4", "1/2", "7/10")
-    r"|(?!(?:1/[2-58]|2/[35]|3/[458]|4/5|[1357]/8|[1379]/10)(?!\d))\d{1,2}/\d{1,2}\b"
+    r"|(?=\d)(?!(?:1/[2-58]|2/[35]|3/[458]|4/5|[1357]/8|[1379]/10)(?!\d))\d{1,2}/\d{1,2}\b"
     # photo-caption counters ("Image 3 of 12", a line ending "3 of 12") and ranks ("top ten")
-    rf"|(?:Image|Photo|Picture|Slide|Photograph|Video)s?\s+\d+\s+of\s+\d+|\d{{1,3}}\s+of\s+\d{{1,3}}(?=[ \t]*(?:\n|$))"
+    r"|(?=[IPSV])(?:Image|Photo|Picture|Slide|Photograph|Video)s?\s+\d+\s+of\s+\d+"
+    r"|\d{1,3}\s+of\s+\d{1,3}(?=[ \t]*(?:\n|$))"
     rf"|[Tt]op[\s-]+(?:\d+|{_BELOW_100})\b(?!\s*(?:%|per\s?cent|percent))"
     # year spans and decades: "2022-23", "2014-2016", "the 1990s", "the '90s"
     rf"|{_YEAR}\s*[-\u2013/]\s*(?:{_YEAR}|\d\d)\b|\d{{0,2}}\d0s\b|['\u2019]\d0s\b"
@@ -680,6 +278,13 @@ _NOT_AFTER = re.compile(
     rf"\s+(?:ago|later|earlier|from\s+now)\b|\s*[-\u2013]?\s*{_MONTH}|\s*(?:[AaPp]\.?[Mm]\.?(?!\w)|GMT\b|UTC\b)"
     r"|[:/]\d"
 )
+# A qualifier after the counted noun: "200 roads or more", "50 people or fewer", ending the phrase
+# ("... or more, ...", "... or fewer attended"), so that "200 roads or more bridges" is left alone.
+_POSTFIX_AFTER_NOUN = re.compile(
+    rf"(?:\s+(?!{_STOP}\b)[a-z][a-z'\u2019-]*){{1,2}}?"
+    rf"\s+(?P<postfix>{_words([p for p in _POSTFIX_QUALIFIERS if p.startswith('or ')], False)})\b"
+    rf"(?!\s+than\b)(?=\s*(?:[.,;:!?)\u2014]|$)|\s+(?:{_STOP}\b|[a-z]+ed\b))"
+)
 _CHANGE_BEFORE = re.compile(rf"\b{_words(_CHANGE_VERBS)}\s+$")
 _DETERMINER_BEFORE = re.compile(rf"\b{_words(_DETERMINERS)}\s+$")
 
@@ -717,6 +322,8 @@ _ATTRIBUTION = re.compile(
     rf"|(?P<before>{_SOURCE})(?:,\s+(?P<apposition>[^,.;:!?\u201c\u201d\"]{{2,80}}?),)?{_AUXILIARY}\s+{_SAY}\b(?P<aside>(?=\s*(?:[.,;:!?\u201d\"\u2014]|$)))?"
     rf"|(?<=[,\u201d\"])\s*{_SAY}\s+(?P<after>{_SOURCE})(?=\s*(?:[.,;!?]|$))"
 )
+# Every attribution phrase holds one of these: a speech verb, "according to" or "per".
+_ATTRIBUTION_HINT = re.compile(rf"{_SAY}\b|[Aa]ccording\s+to|[Pp]er\s")
 _NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME})*")
 # A name before an appositive age; not a place after a preposition ("in Kharkiv, 40 ...").
 _NAME_BEFORE = re.compile(
@@ -748,11 +355,20 @@ _TOKEN = re.compile(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝�
 _DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
 
 
-def _number_value(text: str) -> Fraction:
+def _decimal(digits: str) -> int | Fraction:
+    """ "3000" as an int, "41.1" or ".5" as an exact Fraction: ints and Fractions mix exactly, and
+    building them from ints spares the string parsing of ``Fraction("41.1")`` on every figure."""
+    whole, dot, decimals = digits.partition(".")
+    if not dot:
+        return int(whole)
+    return Fraction(int(whole + decimals), 10 ** len(decimals))
+
+
+def _number_value(text: str) -> int | Fraction:
     """The value of a number phrase: "3,000", "12 000", "1.2 million", "two hundred and fifty",
     "half a million", "one and a half", "2 1/2", "½", "two point five", "three lakh crore"."""
     if _PLAIN.fullmatch(text):
-        return Fraction(text.replace(",", ""))  # most figures: "3,000", "41.1"
+        return _decimal(text.replace(",", ""))  # most figures: "3,000", "41.1"
     if _WHOLE_WORDS.fullmatch(text):
         # Whole numbers in words ("two hundred and forty", "one million two hundred thousand"):
         # text2num reads them; it declines "a hundred", "half a million", "two point five" and
@@ -763,7 +379,7 @@ def _number_value(text: str) -> Fraction:
             pass
     text = re.sub(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{2,3}(?!/))", "", text.lower())
     integer, _, decimals = re.split(r"\b(point)\b", text, maxsplit=1) if " point " in text else (text, "", "")
-    total, group, last_scale, after_scale = Fraction(0), None, 1, False
+    total, group, last_scale, after_scale = 0, None, 1, False
     tokens = _TOKEN.findall(integer)
     i = 0
     while i < len(tokens):
@@ -782,7 +398,7 @@ def _number_value(text: str) -> Fraction:
             i += 3
             continue
         if token[0].isdigit() or token[0] == ".":
-            group = (group or 0) + (Fraction(*map(int, token.split("/"))) if "/" in token else Fraction(token))
+            group = (group or 0) + (Fraction(*map(int, token.split("/"))) if "/" in token else _decimal(token))
         elif token in _VULGAR:
             group = (group or 0) + _VULGAR[token]
         elif token in _SMALL or token in _TENS:
@@ -790,7 +406,7 @@ def _number_value(text: str) -> Fraction:
         elif token in ("a", "an", "one") and group is None:
             group = Fraction(1)
         elif token in _DENOMINATORS:
-            group = (1 if group is None else group) / _DENOMINATORS[token]
+            group = Fraction(1 if group is None else group, _DENOMINATORS[token])
         elif token in ("hundred", "dozen", "dozens"):
             group = (1 if group is None else group) * _SCALES[token]
         elif token in _SCALES or token in _SCALE_ABBREVIATIONS:
@@ -870,7 +486,7 @@ def _share_units(first: dict, second: dict) -> None:
     only when it makes the first end the smaller.
     """
     if second["scale"] and not first["scale"] and first["value"] < _number_value(second["digits"]):
-        first["value"] *= second["value"] / _number_value(second["digits"])
+        first["value"] *= Fraction(second["value"]) / _number_value(second["digits"])
         first["scale"] = second["scale"]
     for key in ("unit", "kind"):
         first[key] = first[key] or second[key]
@@ -1048,7 +664,15 @@ def _read_match(text: str, m: re.Match) -> list[dict]:
     if compound:
         # "the 1,000-page report" counts pages as "1,000 pages" does; "a 12-member panel" counts people
         end, unit = compound.end(), "people" if _is_person_noun(compound["noun"]) else "count"
-    return [_figure(start, end, *point_bounds(qualifier, float(q["value"])), qualifier, q, unit=unit)]
+    noun_at = None
+    if qualifier == "exact" and not (q["unit"] or m["postfix"] or compound):
+        after = _POSTFIX_AFTER_NOUN.match(text, end)
+        if after:
+            # "200 roads or more" bounds the count as "200 or more" does; the noun is counted as usual
+            noun_at, end = end, after.end()
+            qualifier = _POSTFIX_QUALIFIERS[" ".join(after["postfix"].split())]
+    value, lower, upper = point_bounds(qualifier, float(q["value"]))
+    return [_figure(start, end, value, lower, upper, qualifier, q, unit=unit, noun_at=noun_at)]
 
 
 def _read_joined(text: str, m: re.Match) -> list[dict]:
@@ -1168,6 +792,8 @@ def _attributions(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     the toll was ..."), false for "according to X", "per X" and for asides ("..., the
     U.S. says").
     """
+    if not _ATTRIBUTION_HINT.search(text, start, end):
+        return []  # most sentences credit no one: a cheap scan for the words every phrase needs
     found = []
     for m in _ATTRIBUTION.finditer(text, start, end):
         source = m["according"] or m["per"] or m["before"] or m["after"]
