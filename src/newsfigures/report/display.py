@@ -26,9 +26,9 @@ from newsfigures.report.fonts import FALLBACKS
 
 #: The charts' text is set in the report's one family: DejaVu Sans (matplotlib's own font,
 #: which the PDF embeds under the name "NF Sans"), then the PDF's fallback faces for what
-#: DejaVu lacks (emoji, other scripts), then DejaVu's metric twin Verdana.
+#: DejaVu lacks (emoji, other scripts), then Verdana, DejaVu's metric twin, for screens.
 CHART_FONTS = ", ".join(
-    ["'NF Sans'", *(f"'{family}'" for family, _ in FALLBACKS), "'DejaVu Sans'", "Verdana", "sans-serif"]
+    ["'NF Sans'", "'DejaVu Sans'", *(f"'{family}'" for family, _ in FALLBACKS), "Verdana", "sans-serif"]
 )
 
 

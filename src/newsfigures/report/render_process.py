@@ -53,7 +53,7 @@ class Renderer:
         self._buffer = b""
         #: What the child is doing, for a time-limit error: "rendering the HTML" or "... PDF".
         self.stage = "rendering the HTML"
-        #: Whether a render is under way.
+        #: Whether a render was begun and has not finished (also once it was stopped).
         self.busy = False
 
     def start(self) -> None:
@@ -108,10 +108,11 @@ class Renderer:
         }
         self.stage = "rendering the HTML"
         self.busy = True
-        try:
-            return self._wait(html, pdf, deadline, progress, json.dumps(job).encode())
-        finally:
-            self.busy = False
+        result = self._wait(html, pdf, deadline, progress, json.dumps(job).encode())
+        # Left True when it failed or was stopped, so that a time-limit error raised
+        # elsewhere (the event loop's) still names the stage it stopped in.
+        self.busy = False
+        return result
 
     def _wait(self, html: Path, pdf: Path, deadline: float, progress, job: bytes) -> tuple[bytes, bytes]:
         try:
