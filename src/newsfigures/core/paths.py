@@ -23,6 +23,8 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 CACHE_DIR = Path(os.environ.get("NEWSFIGURES_CACHE") or ROOT / ".cache" / "newsfigures")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: Set by the build for its kernels: the processed tables' folder as the report names it.
+PROCESSED_SHOWN_ENV = "NEWSFIGURES_PROCESSED_SHOWN"
 
 
 def article_text_path() -> Path:

@@ -351,6 +351,8 @@ def build(
         "requirements": _file_or_tree_hash(requirements) if requirements.exists() else None,
         "python": sys.version,
         "epoch": os.environ["SOURCE_DATE_EPOCH"],
+        # A table cut short names where the full table is: the notebooks' outputs say it.
+        "processed": processed_shown(data_out),
     }
     # Values for the notebooks' parameters cells; a notebook gets those it declares, and
     # its cache key covers the contents of the files and folders it is given.
@@ -401,7 +403,10 @@ def build(
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
         _prepare_folders([out, executed_dir, data_out])
-        held.enter_context(_build_temp())
+        temp = held.enter_context(_build_temp({paths.PROCESSED_SHOWN_ENV: common["processed"]}))
+        from newsfigures.report.render_process import Renderer
+
+        renderer = held.enter_context(Renderer(temp / "render"))
         plan = _Plan(
             story,
             citations,
@@ -421,6 +426,7 @@ def build(
             force,
             progress,
             max_output_bytes,
+            renderer,
         )
         try:
             _build_stale(plan, result, manifest)
@@ -454,10 +460,20 @@ class _Plan:
     force: bool
     progress: _Progress
     max_output_bytes: int | None = None
+    #: The renderer process (:class:`newsfigures.report.render_process.Renderer`).
+    renderer: object | None = None
     #: Names of the notebooks executing now, for a time-limit error to name.
     running: set = field(default_factory=set)
     #: What the build is doing when no notebook is executing, for a time-limit error.
     stage: str = "while starting the kernels"
+
+    def job_started(self, job) -> None:
+        self.running.add(job.name)
+
+    def job_done(self, res) -> None:
+        self.running.discard(res.job.name)
+        if not res.error:
+            self.progress("execute", res.job.name, res.seconds)
 
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.monotonic())
@@ -519,6 +535,8 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
             )
         except TimeoutError:
             stage_name = f"while executing {', '.join(sorted(plan.running))}" if plan.running else plan.stage
+            if plan.renderer is not None and plan.renderer.busy:
+                stage_name = f"while {plan.renderer.stage}"
             raise BuildError(
                 f"the build passed its time limit of {plan.timeout:g} s {stage_name}; kernels were stopped "
                 "and the previous report is unchanged"
@@ -568,11 +586,7 @@ async def _run_on_kernels(
 ) -> dict:
     """Execute ``jobs`` on warm kernels, then write the tables on a kernel while this
     process renders the report; return the staged report files (not yet committed)."""
-    import nbformat
-
-    from newsfigures.core.errors import relay
-    from newsfigures.report import render
-    from newsfigures.report.execute import Job, KernelPool, default_workers
+    from newsfigures.report.execute import KernelPool, default_workers
 
     # Longest first, so that the slowest notebook does not start last on a free core:
     # by the last run time recorded here, else by size (bigger notebooks do more).
@@ -583,80 +597,86 @@ async def _run_on_kernels(
         timings = {}
     jobs.sort(key=lambda job: (-timings.get(job.name, 0.0), -job.path.stat().st_size, job.name))
 
-    def started(job) -> None:
-        plan.running.add(job.name)
+    workers = min(plan.jobs or default_workers(), default_workers())
+    try:
+        async with KernelPool(workers, plan.notebooks_dir, plan.cache) as pool:
+            return await _on_pool(pool, plan, result, manifest, jobs, texts, tables_fresh, timings, timings_path)
+    except BaseException:
+        # Cancelled (the time limit, Ctrl-C) or failed: kill the renderer now, so that the
+        # thread waiting for it ends before the event loop closes.
+        plan.renderer.stop()
+        raise
 
-    def done(res) -> None:
-        plan.running.discard(res.job.name)
-        if not res.error:
-            plan.progress("execute", res.job.name, res.seconds)
+
+async def _on_pool(pool, plan, result, manifest, jobs, texts, tables_fresh, timings, timings_path) -> dict:
+    import nbformat
+
+    from newsfigures.core.errors import relay
+    from newsfigures.report.execute import Job
 
     loop = asyncio.get_running_loop()
-    workers = min(plan.jobs or default_workers(), default_workers())
-    async with KernelPool(workers, plan.notebooks_dir, plan.cache) as pool:
-        # While the kernels start, parameterise the notebooks (papermill takes half a
-        # second to import); while they work, warm the renderers.
-        await loop.run_in_executor(None, lambda: [job.prepare() for job in jobs])
-        warm = loop.run_in_executor(None, render.warm_up)
-        results = await pool.run(jobs, plan.remaining(), on_done=done, on_start=started)
-        await warm
-        failed = [r for r in results if r.error]
-        for res in failed:
-            # Bad input (a sheet, the reference data, the article) fails every notebook
-            # that reads it: report the input's own error, as a build without kernels
-            # would, and keep no failed notebooks, since the notebooks are not at fault.
-            error = relay(res.ename, res.evalue)
-            if error is not None and not isinstance(error, BuildError):
-                raise error
-        executed_dir = result.html.parent / "notebooks"
-        for res in results:
-            data = nbformat.writes(res.notebook).encode("utf-8")
-            if res.error:
-                write_atomic(_failed_copy(executed_dir, res.job.path), data)
-                continue
-            write_checked(plan.cache / "executed" / f"{plan.keys[res.job.name]}.ipynb", data)
-            texts[res.job.name] = data
-            result.executed.append(res.job.name)
-            timings[res.job.name] = round(res.seconds, 3)
-        write_atomic(timings_path, json.dumps(timings, indent=1, sort_keys=True))
-        if failed:
-            kept = "; ".join(
-                f"{r.error} (executed notebook kept at {_show(_failed_copy(executed_dir, r.job.path))})" for r in failed
-            )
-            raise BuildError(f"{kept}; the previous report is unchanged")
+    # While the kernels start, parameterise the notebooks (papermill takes half a
+    # second to import); while they work, warm the renderers.
+    await loop.run_in_executor(None, lambda: [job.prepare() for job in jobs])
+    plan.renderer.start()  # it warms nbconvert and WeasyPrint while the kernels work
+    results = await pool.run(jobs, plan.remaining(), on_done=plan.job_done, on_start=plan.job_started)
+    failed = [r for r in results if r.error]
+    for res in failed:
+        # Bad input (a sheet, the reference data, the article) fails every notebook
+        # that reads it: report the input's own error, as a build without kernels
+        # would, and keep no failed notebooks, since the notebooks are not at fault.
+        error = relay(res.ename, res.evalue)
+        if error is not None and not isinstance(error, BuildError):
+            raise error
+    executed_dir = result.html.parent / "notebooks"
+    for res in results:
+        data = nbformat.writes(res.notebook).encode("utf-8")
+        if res.error:
+            write_atomic(_failed_copy(executed_dir, res.job.path), data)
+            continue
+        write_checked(plan.cache / "executed" / f"{plan.keys[res.job.name]}.ipynb", data)
+        texts[res.job.name] = data
+        result.executed.append(res.job.name)
+        timings[res.job.name] = round(res.seconds, 3)
+    write_atomic(timings_path, json.dumps(timings, indent=1, sort_keys=True))
+    if failed:
+        kept = "; ".join(
+            f"{r.error} (executed notebook kept at {_show(_failed_copy(executed_dir, r.job.path))})" for r in failed
+        )
+        raise BuildError(f"{kept}; the previous report is unchanged")
 
-        plan.stage = "while writing the tables and rendering the report"
-        tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
-        if not tables_fresh:
-            write = Job(
-                code=_STAGE_TABLES.format(
-                    data_out=str(plan.data_out),
-                    story=str(plan.story.path),
-                    sheet=str(plan.sheet),
-                    reference=str(plan.reference) if plan.reference else None,
-                ),
-                label="tables",
-            )
-            tasks.append(pool.run([write], plan.remaining()))
-        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-        staged = outcomes[0] if isinstance(outcomes[0], dict) else {}
-        tables = None
-        if len(outcomes) > 1 and isinstance(outcomes[1], list) and outcomes[1] and not outcomes[1][0].error:
-            tables = json.loads(outcomes[1][0].stdout())
-            staged.update({Path(k): Path(v) for k, v in tables["staged"].items()})
-        for outcome in outcomes:
-            error = outcome if isinstance(outcome, BaseException) else None
-            if isinstance(outcome, list):
-                error = next((relay(r.ename, r.evalue) or BuildError(r.error) for r in outcome if r.error), None)
-                if not outcome:  # cancelled before it ran
-                    error = BuildError("the tables were not written")
-            if error is not None:
-                discard(staged)
-                raise error
-        if tables is not None:
-            result.tables = [Path(p) for p in tables["tables"]]
-            plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", outcomes[1][0].seconds)
-        return staged
+    plan.stage = "while writing the tables and rendering the report"
+    tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
+    if not tables_fresh:
+        write = Job(
+            code=_STAGE_TABLES.format(
+                data_out=str(plan.data_out),
+                story=str(plan.story.path),
+                sheet=str(plan.sheet),
+                reference=str(plan.reference) if plan.reference else None,
+            ),
+            label="tables",
+        )
+        tasks.append(pool.run([write], plan.remaining()))
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    staged = outcomes[0] if isinstance(outcomes[0], dict) else {}
+    tables = None
+    if len(outcomes) > 1 and isinstance(outcomes[1], list) and outcomes[1] and not outcomes[1][0].error:
+        tables = json.loads(outcomes[1][0].stdout())
+        staged.update({Path(k): Path(v) for k, v in tables["staged"].items()})
+    for outcome in outcomes:
+        error = outcome if isinstance(outcome, BaseException) else None
+        if isinstance(outcome, list):
+            error = next((relay(r.ename, r.evalue) or BuildError(r.error) for r in outcome if r.error), None)
+            if not outcome:  # cancelled before it ran
+                error = BuildError("the tables were not written")
+        if error is not None:
+            discard(staged)
+            raise error
+    if tables is not None:
+        result.tables = [Path(p) for p in tables["tables"]]
+        plan.progress("tables", f"{_show(plan.data_out)} ({len(result.tables)} files)", outcomes[1][0].seconds)
+    return staged
 
 
 def _notebooks(story, notebooks_dir: str | Path | None) -> list[Path]:
@@ -683,8 +703,18 @@ def _notebooks(story, notebooks_dir: str | Path | None) -> list[Path]:
 _TEMP_PREFIX = "newsfigures-"
 
 
+def processed_shown(data_out: Path) -> str:
+    """How the report names the processed tables' folder: relative to the project's
+    root when inside it (``data/processed/``), else the absolute path; ends with ``/``."""
+    try:
+        shown = data_out.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    except ValueError:
+        shown = data_out.resolve().as_posix()
+    return shown.rstrip("/") + "/"
+
+
 @contextlib.contextmanager
-def _build_temp():
+def _build_temp(extra_env: dict[str, str] | None = None):
     """Give the build, its renderers and its kernels one temporary folder of their own
     (``$TMPDIR/newsfigures-PID``: WeasyPrint's font folders, kernel sockets and
     connection files), removed when the build ends, however it ends short of kill -9.
@@ -700,10 +730,12 @@ def _build_temp():
             shutil.rmtree(leftover, ignore_errors=True)
     folder = base / f"{_TEMP_PREFIX}{os.getpid()}"
     folder.mkdir(exist_ok=True)
-    saved = {name: os.environ.get(name) for name in ("TMPDIR", "JUPYTER_RUNTIME_DIR")}
+    extra_env = extra_env or {}
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "JUPYTER_RUNTIME_DIR", *extra_env)}
     saved_tempdir = tempfile.tempdir
     os.environ["TMPDIR"] = str(folder)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(folder / "runtime")
+    os.environ.update(extra_env)  # for the kernels
     tempfile.tempdir = str(folder)
     previous_term = None
     if threading_main():
@@ -814,32 +846,30 @@ def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, tex
     intact = result.html.exists() and result.pdf.exists() and manifest.outputs_intact()
     if not plan.force and intact and manifest.get("render_key") == _render_key(plan, texts):
         return {}
-    import concurrent.futures
-
-    import nbformat
-
-    from newsfigures.report import render
-    from newsfigures.report.render import MAX_OUTPUT_BYTES, combine, render_html, render_pdf
+    from newsfigures.report.render import MAX_OUTPUT_BYTES
+    from newsfigures.report.render_process import RenderTimeout
 
     plan.check_time("rendering the HTML")
-    # With no kernels to wait for (a prose-only edit), WeasyPrint loads its fonts and
-    # stylesheets while nbconvert renders the HTML; after execution this is already done.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        warm = pool.submit(render._print_setup)
-        notebooks = [nbformat.reads(texts[p.name].decode("utf-8"), as_version=4) for p in plan.sources]
-        started = time.perf_counter()
-        report = _report_block(plan.story, plan.sheet, plan.citations)
-        html = render_html(combine(notebooks, report, plan.max_output_bytes or MAX_OUTPUT_BYTES))
-        warm.result()
-    plan.progress("render", result.html.name, time.perf_counter() - started)
-    plan.check_time("rendering the PDF")
-    started = time.perf_counter()
-    pdf = render_pdf(html, title=report["title"])
+    report = _report_block(plan.story, plan.sheet, plan.citations)
+    names = {"html": result.html.name, "pdf": result.pdf.name}
+    try:
+        # In a child process, so that the time limit and Ctrl-C stop it wherever it is.
+        html, pdf = plan.renderer.render(
+            [texts[p.name] for p in plan.sources],
+            report,
+            plan.max_output_bytes or MAX_OUTPUT_BYTES,
+            plan.deadline,
+            progress=lambda kind, seconds: plan.progress("render", names[kind], seconds),
+        )
+    except RenderTimeout as exc:
+        raise BuildError(
+            f"the build passed its time limit of {plan.timeout:g} s while {exc.stage}; the renderer was "
+            "stopped and the previous report is unchanged"
+        ) from None
     plan.check_time("replacing the report")
-    plan.progress("render", result.pdf.name, time.perf_counter() - started)
     staged = {}
     try:
-        staged[result.html] = stage(result.html, html.encode("utf-8"))
+        staged[result.html] = stage(result.html, html)
         staged[result.pdf] = stage(result.pdf, pdf)
     except BaseException:
         discard(staged)

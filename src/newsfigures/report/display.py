@@ -11,19 +11,25 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import os
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from newsfigures.core import paths
 from newsfigures.core.figures import figure_label
 from newsfigures.core.sources import cited, published_text
 from newsfigures.core.typography import curly
-from newsfigures.report.charts import STYLE, alt_text
+from newsfigures.report.charts import STYLE, _size, alt_text
+from newsfigures.report.fonts import FALLBACKS
 
 #: The charts' text is set in the report's one family: DejaVu Sans (matplotlib's own font,
-#: which the PDF embeds under the name "NF Sans"), then its metric twin Verdana.
-CHART_FONTS = "'NF Sans', 'DejaVu Sans', Verdana, sans-serif"
+#: which the PDF embeds under the name "NF Sans"), then the PDF's fallback faces for what
+#: DejaVu lacks (emoji, other scripts), then Verdana, DejaVu's metric twin, for screens.
+CHART_FONTS = ", ".join(
+    ["'NF Sans'", "'DejaVu Sans'", *(f"'{family}'" for family, _ in FALLBACKS), "Verdana", "sans-serif"]
+)
 
 
 def _display(bundle: dict, metadata: dict | None = None) -> None:
@@ -92,15 +98,34 @@ def show_chart(fig) -> None:
     _display(*chart_bundle(fig))
 
 
-#: Rows a report table shows at most; the full table is in ``data/processed/``.
+#: Rows a report table shows at most; the full table is in the story's processed folder.
 MAX_TABLE_ROWS = 50
 
 
-def _cut_note(shown: int, total: int) -> str:
+def _cut_note(shown: int, total: int, by: str | None = None) -> str:
+    # The build names its --data-out; a notebook run by hand, the example story's folder.
+    folder = os.environ.get(paths.PROCESSED_SHOWN_ENV) or "data/processed/"
+    which = f"the {shown:,} largest" if by else f"the first {shown:,}"
+    order = f" by {by}" if by else ""
     return (
-        f"Showing the first {shown:,} of {total:,} rows; the full table is in data/processed/ "
+        f"Showing {which} of {total:,} rows{order}; the full table is in {folder} "
         "(CSV and Parquet), described by its datapackage.json."
     )
+
+
+def _rows_shown(frame: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, str | None]:
+    """The rows a table shows: all, else the ``max_rows`` largest by the measure the frame
+    names in ``attrs["largest_by"]`` (``(label, values)``, values in row order), in their
+    order, else the first ``max_rows``; and the measure's label, when ranked."""
+    if len(frame) <= max_rows:
+        return frame, None
+    ranked = frame.attrs.get("largest_by")
+    if not ranked:
+        return frame.head(max_rows), None
+    label, values = ranked
+    size = pd.Series(list(values), dtype="float64").fillna(float("-inf"))
+    keep = sorted(size.sort_values(ascending=False, kind="stable").index[:max_rows])
+    return frame.iloc[keep], label
 
 
 # A cell that is a number (with its sign, unit or percent) or a date, and nothing else.
@@ -145,8 +170,10 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     Args:
         frame: the table, in the order to show.
         caption: shown above the table.
-        max_rows: rows shown at most; a longer table shows its first ``max_rows`` rows
-            and a note saying where the full table is.
+        max_rows: rows shown at most; a longer table shows its ``max_rows`` largest
+            rows by the measure in ``frame.attrs["largest_by"]`` (as
+            :func:`provenance_table` sets it), else its first, and a note saying so and
+            where the full table is (as the build names it).
 
     Returns:
         An HTML ``<table class="nf-table">`` string (no index column), wrapped in a
@@ -158,7 +185,8 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
         is kept on one line; missing values are blank; text is set with curly quotes
         (:func:`newsfigures.core.typography.curly`).
     """
-    shown = frame.head(max_rows)
+    shown, by = _rows_shown(frame, max_rows)
+    note = _cut_note(max_rows, len(frame), by) if len(frame) > max_rows else ""
     cells = shown.astype(object).where(shown.notna(), "").astype(str)
     classes = [_column_class(list(cells[c])) for c in cells.columns]
 
@@ -177,15 +205,16 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
         f'<div class="nf-table-block">\n<table class="nf-table">{caption_html}\n'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
         '<p class="nf-scroll-cue">Scroll the table sideways for more columns \u2192</p>'
-        + (f'\n<p class="nf-note">{html.escape(_cut_note(max_rows, len(frame)))}</p>' if len(frame) > max_rows else "")
+        + (f'\n<p class="nf-note">{html.escape(note)}</p>' if note else "")
     )
 
 
 def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
     """Display a dataframe as an escaped HTML table (plain text fallback included)."""
-    text = frame.head(MAX_TABLE_ROWS).to_string(index=False)
+    shown, by = _rows_shown(frame, MAX_TABLE_ROWS)
+    text = shown.to_string(index=False)
     if len(frame) > MAX_TABLE_ROWS:
-        text += "\n" + _cut_note(MAX_TABLE_ROWS, len(frame))
+        text += "\n" + _cut_note(MAX_TABLE_ROWS, len(frame), by)
     _display({"text/html": table_html(frame, caption), "text/plain": text})
 
 
@@ -222,7 +251,9 @@ def provenance_table(figures: pd.DataFrame, sources: pd.DataFrame | None = None)
         One row per figure, all columns ``str``: ``Measure``, ``As printed`` (the
         surface string), ``In numbers`` (the figure in words from its qualifier and
         bounds), ``Qualifier``, ``Attributed to`` (blank: the outlet's own statement)
-        and ``As of`` (YYYY-MM-DD), then ``Source`` when ``sources`` is given.
+        and ``As of`` (YYYY-MM-DD), then ``Source`` when ``sources`` is given;
+        ``attrs["largest_by"]`` ranks the rows by the figures' size, for a table cut to
+        its largest rows (:func:`table_html`).
     """
     table = pd.DataFrame(
         {
@@ -237,6 +268,8 @@ def provenance_table(figures: pd.DataFrame, sources: pd.DataFrame | None = None)
     if sources is not None:
         outlets = {r.key: f"{r.outlet}, {published_text(r.published)}" for r in sources.itertuples(index=False)}
         table["Source"] = figures["source"].map(outlets).fillna(figures["source"]).astype(str).to_numpy()
+    # A table cut to its largest rows ranks them as the charts do.
+    table.attrs["largest_by"] = ("size of figure", [_size(r) for r in figures.itertuples(index=False)])
     return table
 
 

@@ -1,4 +1,8 @@
-"""The PDF's fonts: matplotlib's DejaVu faces, prepared once and kept in the build cache.
+"""The PDF's fonts: matplotlib's DejaVu faces, prepared once and kept in the build cache,
+then Noto faces (the ``manimgx-fonts`` package, OFL-1.1) for what DejaVu lacks: emoji
+(monochrome Noto Emoji), symbols and the scripts of South and South-East Asia
+and Ethiopia. Every text's font stack names them after DejaVu, so a character
+DejaVu has no glyph for is drawn from them, never as a box, whatever fonts the system has.
 
 Every cached face is stored with its SHA-256 beside it and checked on use, so a
 damaged cache entry is made again instead of setting the report in the wrong face.
@@ -23,6 +27,31 @@ FACES = [
     ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
 ]
 
+#: Fallback families, in the order tried after DejaVu, and their files in ``manimgx_fonts``.
+FALLBACKS = [
+    ("NF Emoji", "NotoEmoji[wght].ttf"),
+    ("NF Symbols", "NotoSansSymbols[wght].ttf"),
+    *(
+        (f"NF {script}", f"NotoSans{script}[wght].ttf")
+        for script in (
+            "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada", "Malayalam",
+            "Sinhala", "Thai", "Lao", "Khmer", "Myanmar", "Ethiopic",
+        )
+    ),
+]  # fmt: skip
+#: The fallback families as a CSS font-family list.
+FALLBACK_STACK = ", ".join(f'"{family}"' for family, _ in FALLBACKS)
+
+
+def fallback_dir() -> Path:
+    """The Noto faces of the ``manimgx_fonts`` package, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("manimgx_fonts")
+    if spec is None:
+        raise ModuleNotFoundError("No module named 'manimgx_fonts'", name="manimgx_fonts")
+    return Path(spec.submodule_search_locations[0])
+
 
 def fonts_dir() -> Path:
     """matplotlib's bundled DejaVu fonts, found without importing matplotlib (a third of
@@ -45,28 +74,51 @@ def print_fonts(cache_dir: Path | None = None) -> Path:
     from fontTools.ttLib import TTFont
 
     sources = [fonts_dir() / file for _, file, _, _ in FACES]
-    stamp = hashlib.sha256(repr([fontTools.version] + [(p.name, p.stat().st_size) for p in sources]).encode())
+    fallbacks = [fallback_dir() / file for _, file in FALLBACKS]
+    stamp = hashlib.sha256(
+        repr(
+            [fontTools.version, "source timestamps"] + [(p.name, p.stat().st_size) for p in sources + fallbacks]
+        ).encode()
+    )
     folder = (cache_dir or paths.CACHE_DIR) / "fonts" / stamp.hexdigest()[:16]
     for source in sources:
         target = folder / source.name
         if read_checked(target) is None:
-            font = TTFont(source, lazy=True)
+            # The source's own timestamp, not now nor SOURCE_DATE_EPOCH: the same bytes
+            # whichever build (or story) made the cache entry.
+            font = TTFont(source, lazy=True, recalcTimestamp=False)
             for tag in ("GSUB", "GPOS"):
                 if tag in font:
                     del font[tag]
             buffer = io.BytesIO()
             font.save(buffer)
             write_checked(target, buffer.getvalue())
+    for source in fallbacks:  # kept whole: their scripts need the layout tables
+        target = folder / source.name
+        if read_checked(target) is None:
+            write_checked(target, source.read_bytes())
     return folder
 
 
 def font_faces(folder: Path) -> str:
-    """The ``@font-face`` rules for the faces in ``folder``."""
-    return "\n".join(
+    """The ``@font-face`` rules for the faces in ``folder``, and the font stacks of the
+    PDF's text (DejaVu, then the fallbacks), which win over any other stylesheet's."""
+    faces = [
         f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); '
         f"font-weight: {weight}; font-style: {style}; }}"
         for family, file, weight, style in FACES
-    )
+    ]
+    faces += [
+        f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); }}'
+        for family, file in FALLBACKS
+    ]
+    # More specific than any rule of print.css, so that its stacks get the fallbacks too.
+    stacks = [
+        f'html body, html body * {{ font-family: "NF Sans", {FALLBACK_STACK}, sans-serif !important; }}',
+        f"html body pre, html body code, html body pre *, html body code * "
+        f'{{ font-family: "NF Mono", {FALLBACK_STACK}, monospace !important; }}',
+    ]
+    return "\n".join(faces + stacks)
 
 
 def one_subsetting_path() -> str:
