@@ -43,5 +43,5 @@ def test_a_table_without_a_measure_shows_its_first_rows_and_the_default_folder(m
 
 
 def test_the_report_names_the_processed_folder_as_the_build_writes_it(tmp_path):
-    assert processed_shown(paths.PROCESSED_DIR) == "data/processed/"
-    assert processed_shown(tmp_path / "out") == f"{(tmp_path / 'out').resolve().as_posix()}/"
+    assert processed_shown(paths.PROCESSED_DIR, paths.ROOT / "reports") == "data/processed/"
+    assert processed_shown(tmp_path / "out", tmp_path / "story" / "reports") == "../../out/"

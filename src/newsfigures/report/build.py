@@ -352,7 +352,7 @@ def build(
         "python": sys.version,
         "epoch": os.environ["SOURCE_DATE_EPOCH"],
         # A table cut short names where the full table is: the notebooks' outputs say it.
-        "processed": processed_shown(data_out),
+        "processed": processed_shown(data_out, out),
     }
     # Values for the notebooks' parameters cells; a notebook gets those it declares, and
     # its cache key covers the contents of the files and folders it is given.
@@ -703,13 +703,16 @@ def _notebooks(story, notebooks_dir: str | Path | None) -> list[Path]:
 _TEMP_PREFIX = "newsfigures-"
 
 
-def processed_shown(data_out: Path) -> str:
+def processed_shown(data_out: Path, out: Path) -> str:
     """How the report names the processed tables' folder: relative to the project's
-    root when inside it (``data/processed/``), else the absolute path; ends with ``/``."""
+    root when inside it (``data/processed/``), else relative to the report folder ``out``
+    (``../processed/``), so that no local path reaches the report and a story folder
+    moved elsewhere keeps its cache; ends with ``/``."""
+    data_out = data_out.resolve()
     try:
-        shown = data_out.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+        shown = data_out.relative_to(paths.ROOT.resolve()).as_posix()
     except ValueError:
-        shown = data_out.resolve().as_posix()
+        shown = Path(os.path.relpath(data_out, Path(out).resolve())).as_posix()
     return shown.rstrip("/") + "/"
 
 
