@@ -478,13 +478,18 @@ class _Plan:
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.monotonic())
 
+    def over_time(self, when: str, stopped: str = "") -> BuildError:
+        """The one error of a passed time limit: ``when`` (``while rendering the PDF``)
+        and what was stopped (``kernels``), if anything was running."""
+        done = f"{stopped} stopped and the" if stopped else "the"
+        return BuildError(
+            f"the build passed its time limit of {self.timeout:g} s {when}; {done} previous report is unchanged"
+        )
+
     def check_time(self, stage_name: str) -> None:
         """Raise BuildError if the build's time limit passed before ``stage_name``."""
         if time.monotonic() > self.deadline:
-            raise BuildError(
-                f"the build passed its time limit of {self.timeout:g} s before {stage_name}; "
-                "the previous report is unchanged"
-            )
+            raise self.over_time(f"before {stage_name}")
 
 
 # A one-cell job run on a warm kernel, where pandas is loaded already, while this process
@@ -534,13 +539,10 @@ def _build_stale(plan: _Plan, result: BuildResult, manifest: _Manifest) -> None:
                 )
             )
         except TimeoutError:
-            stage_name = f"while executing {', '.join(sorted(plan.running))}" if plan.running else plan.stage
             if plan.renderer is not None and plan.renderer.busy:
-                stage_name = f"while {plan.renderer.stage}"
-            raise BuildError(
-                f"the build passed its time limit of {plan.timeout:g} s {stage_name}; kernels were stopped "
-                "and the previous report is unchanged"
-            ) from None
+                raise plan.over_time(f"while {plan.renderer.stage}", "the renderer was") from None
+            stage_name = f"while executing {', '.join(sorted(plan.running))}" if plan.running else plan.stage
+            raise plan.over_time(stage_name, "kernels were") from None
     else:
         staged = {}
         if not tables_fresh:
@@ -865,10 +867,7 @@ def _render_if_needed(plan: _Plan, result: BuildResult, manifest: _Manifest, tex
             progress=lambda kind, seconds: plan.progress("render", names[kind], seconds),
         )
     except RenderTimeout as exc:
-        raise BuildError(
-            f"the build passed its time limit of {plan.timeout:g} s while {exc.stage}; the renderer was "
-            "stopped and the previous report is unchanged"
-        ) from None
+        raise plan.over_time(f"while {exc.stage}", "the renderer was") from None
     plan.check_time("replacing the report")
     staged = {}
     try:
