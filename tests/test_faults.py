@@ -116,6 +116,28 @@ def test_stderr_never_reaches_the_report_and_a_flood_is_cut_with_a_note():
     assert len(html) < 400_000
 
 
+def test_a_flood_of_short_lines_is_cut_at_the_line_limit():
+    from newsfigures.report.render import MAX_OUTPUT_LINES, combine, render_html
+
+    flood = nbformat.v4.new_code_cell("for i in range(500_000): print(i)")
+    # Streams arrive in pieces; the limit counts the lines of all of them.
+    flood.outputs = [
+        _stream("stdout", "".join(f"{i}\n" for i in range(start, start + 100_000)))
+        for start in range(0, 500_000, 100_000)
+    ]
+    result = nbformat.v4.new_code_cell("1")
+    result.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "\n".join(["row"] * 5000)})]
+    combined = combine([nbformat.v4.new_notebook(cells=[flood, result])], {"title": "t"})
+    streams = [o for o in combined.cells[0].outputs if o.get("output_type") == "stream"]
+    assert len(streams) == 1 and streams[0]["text"].splitlines() == [str(i) for i in range(MAX_OUTPUT_LINES)]
+    assert f"more than {MAX_OUTPUT_LINES:,} lines" in combined.cells[0].outputs[-1]["data"]["text/plain"]
+    assert combined.cells[1].outputs[0]["data"]["text/plain"].count("row") == MAX_OUTPUT_LINES
+    html = render_html(combined)
+    assert html.count("output cut: this cell printed more than 1,000 lines") == 2
+    empty = render_html(combine([nbformat.v4.new_notebook()], {"title": "t"}))
+    assert len(html) - len(empty) < 30_000  # 2,000 short lines and two notes
+
+
 def test_a_notebook_asking_for_another_kernel_is_refused(tmp_path):
     from newsfigures.report.build import build
 

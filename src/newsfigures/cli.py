@@ -315,7 +315,7 @@ def parser() -> argparse.ArgumentParser:
         default=2_000_000,
         metavar="BYTES",
         help="size limit of one cell's outputs in the report, text and images; past it the report "
-        "shows them cut, with a note (default: 2000000)",
+        "shows them cut, with a note (default: 2000000; text is also cut after 1,000 lines)",
     )
     b.add_argument("--force", action="store_true", help="ignore the cache and rebuild everything")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")

@@ -30,29 +30,56 @@ PRINT_CSS = Path(__file__).resolve().parent / "style" / "print.css"
 
 #: Default size limit of one cell's outputs in the report, in bytes (text and images).
 MAX_OUTPUT_BYTES = 2_000_000
+#: Lines of text one cell's outputs may show in the report (about 20 pages of the PDF);
+#: a flood of short lines costs the PDF far more per byte than anything else.
+MAX_OUTPUT_LINES = 1_000
 
 
-def _limit_outputs(outputs: list, limit: int) -> list:
+def _text_of(output: dict) -> str | None:
+    """The text of a stream or of a plain-text-only result, else None."""
+    if output.get("output_type") == "stream":
+        text = output.get("text", "")
+    elif set(output.get("data", {})) == {"text/plain"}:
+        text = output["data"]["text/plain"]
+    else:
+        return None
+    return "".join(text) if isinstance(text, list) else text
+
+
+def _with_text(output: dict, text: str) -> dict:
+    output = copy.deepcopy(output)
+    if output.get("output_type") == "stream":
+        output["text"] = text
+    else:
+        output["data"]["text/plain"] = text
+    return output
+
+
+def _limit_outputs(outputs: list, limit: int, max_lines: int = MAX_OUTPUT_LINES) -> list:
     """Drop stderr streams (warnings belong in the build log, not the report) and cut a
-    cell's outputs to ``limit`` bytes, with a note saying so."""
-    kept, used, cut = [], 0, False
+    cell's outputs to ``limit`` bytes and ``max_lines`` lines of text, with a note saying so."""
+    kept, used, lines, cut = [], 0, 0, None
     for output in outputs:
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             continue
+        text = _text_of(output)
+        if text is not None and lines + text.count("\n") > max_lines:
+            head = "".join(text.splitlines(keepends=True)[: max_lines - lines])
+            if used + len(head.encode("utf-8")) <= limit:
+                kept.append(_with_text(output, head))
+                cut = f"more than {max_lines:,} lines"
+                break
         size = len(json.dumps(output, default=str))
         if used + size > limit:
-            if output.get("output_type") == "stream" and limit - used > 0:
-                output = copy.deepcopy(output)
-                text = output.get("text", "")
-                text = "".join(text) if isinstance(text, list) else text
-                output["text"] = text[: max(0, limit - used)]
-                kept.append(output)
-            cut = True
+            if text is not None and limit - used > 0:
+                kept.append(_with_text(output, text[: max(0, limit - used)]))
+            cut = f"more than the report\u2019s limit of {limit:,} bytes"
             break
         kept.append(output)
         used += size
+        lines += text.count("\n") if text is not None else 0
     if cut:
-        note = f"[output cut: this cell printed more than the report's limit of {limit:,} bytes]"
+        note = f"[output cut: this cell printed {cut}]"
         kept.append(
             {
                 "output_type": "display_data",
@@ -76,7 +103,7 @@ def combine(notebooks: list, report: dict, max_output_bytes: int = MAX_OUTPUT_BY
         A new notebook whose cells are the markdown cells and the code cells with
         outputs of every input notebook, and whose metadata carries ``report``. Stderr
         streams are dropped, and one cell's outputs are cut to ``max_output_bytes``
-        (with a note saying so).
+        and :data:`MAX_OUTPUT_LINES` lines of text (with a note saying so).
     """
     import nbformat
 
