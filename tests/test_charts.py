@@ -19,8 +19,8 @@ from newsfigures.core.figures import shares as brics_shares
 from newsfigures.core.sources import load_sources
 from newsfigures.report.charts import (
     ACCENT,
-    STYLE,
     alt_text,
+    chart_style,
     counts_chart,
     estimate_series,
     money_chart,
@@ -353,7 +353,7 @@ def test_charts_are_reproducible_pngs_and_svg_keeps_text(figures, sources):
     assert a == b and a.startswith(b"\x89PNG")
     assert matplotlib.image.imread(io.BytesIO(a)).shape[1] > 1000  # 8 in at 150 dpi
     svg = io.BytesIO()
-    with matplotlib.style.context(STYLE):
+    with matplotlib.style.context(chart_style()):
         counts_chart(force_sizes(figures), sources).savefig(svg, format="svg")
     assert b"at least 3,000" in svg.getvalue() and b"<text" in svg.getvalue()
 
@@ -524,7 +524,7 @@ def test_series_labels_do_not_overlap():
 
     for dates in (["2024-11-04", "2024-11-13", "2024-11-13", "2024-12-02"], ["2024-11-04"] * 2 + ["2024-12-02"] * 2):
         fig = series_chart(four_estimates().assign(as_of=pd.to_datetime(dates)), STORY_SOURCES)
-        with matplotlib.style.context(STYLE):
+        with matplotlib.style.context(chart_style()):
             renderer = FigureCanvasAgg(fig).get_renderer()
             fig.draw(renderer)
             boxes = [a.get_window_extent(renderer) for a in fig.axes[0].texts if a.get_text()]
@@ -537,7 +537,7 @@ def test_series_labels_do_not_overlap():
 def _assert_inside(name: str, fig: Figure, rows: bool = True) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    with matplotlib.style.context(STYLE):
+    with matplotlib.style.context(chart_style()):
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
         width, height = fig.bbox.width, fig.bbox.height
@@ -576,7 +576,7 @@ def test_long_labels_are_wrapped_not_cut_off(figures, sources):
 
 def test_red_is_kept_for_the_article_figures():
     """The style sheet's colour cycle, used for reference data, has no red."""
-    with matplotlib.style.context(STYLE):
+    with matplotlib.style.context(chart_style()):
         cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     assert not any(_same(colour, ACCENT) for colour in cycle)
     assert all(to_rgb(c)[0] < 0.9 or to_rgb(c)[1] > 0.5 for c in cycle)  # nothing near pure red

@@ -78,3 +78,36 @@ def test_a_charts_labels_in_other_scripts_and_emoji_are_real_glyphs(pdf):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     for word in ("\U0001f30d", "\U0001fa96", "\U0001f54a"):
         assert word in text, word
+
+
+def test_matplotlib_draws_them_with_the_fallback_faces_and_names_them_only_where_needed():
+    import re
+    import warnings
+
+    from newsfigures.report.display import svg_text
+
+    frame = pd.DataFrame(
+        {
+            "figure_id": ["f0", "f1"],
+            "topic": ["other"] * 2,
+            "measure": ["सैनिक भेजे गए \U0001fa96", "troops at the border"],
+            "value": [3000.0, 5000.0],
+            "lower": [3000.0, 5000.0],
+            "upper": [3000.0, 5000.0],
+            "unit": ["people"] * 2,
+            "qualifier": ["exact"] * 2,
+            "attribution": [None] * 2,
+            "surface": [""] * 2,
+            "as_of": pd.to_datetime(["2024-11-01"] * 2),
+            "source": ["harbour"] * 2,
+        }
+    )
+    with warnings.catch_warnings():
+        # matplotlib warns "Glyph ... missing from font(s)" for what its fonts lack
+        warnings.simplefilter("error")
+        svg = svg_text(counts_chart(frame, SOURCES, title="Troops \U0001f30d"))
+    stacks = {text: style for style, text in re.findall(r'<text style="([^"]*)"[^>]*>([^<]*)', svg)}
+    devanagari = next(style for text, style in stacks.items() if "सैनिक" in text)
+    latin = next(style for text, style in stacks.items() if "troops at the border" in text)
+    assert "'NF Devanagari'" in devanagari and "'NF Emoji'" in devanagari
+    assert "font-family: 'NF Sans', 'DejaVu Sans', Verdana, sans-serif" in latin

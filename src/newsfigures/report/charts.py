@@ -41,6 +41,32 @@ from newsfigures.core.units import is_currency
 
 STYLE = Path(__file__).resolve().parent / "style" / "newsfigures.mplstyle"
 
+
+@functools.lru_cache(maxsize=1)
+def _fallback_families() -> tuple[str, ...]:
+    # The PDF's fallback faces (report.fonts), registered with matplotlib so that it
+    # measures and draws emoji and other scripts with them, not as missing glyphs.
+    from matplotlib import font_manager
+
+    from newsfigures.report import fonts
+
+    try:
+        folder = fonts.fallback_dir()
+    except ModuleNotFoundError:
+        return ()
+    families = []
+    for _, file in fonts.FALLBACKS:
+        font_manager.fontManager.addfont(str(folder / file))
+        families.append(font_manager.FontProperties(fname=str(folder / file)).get_name())
+    return tuple(families)
+
+
+def chart_style() -> list:
+    """The charts' matplotlib style: the package style sheet, its font (DejaVu Sans)
+    followed by the fallback faces, for ``matplotlib.style.context``."""
+    return [STYLE, {"font.family": ["DejaVu Sans", *_fallback_families()]}]
+
+
 #: Red is the article's figures and only them.
 ACCENT = "#c8102e"
 ACCENT_LIGHT = "#f2c4cb"
@@ -66,7 +92,7 @@ def _styled(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with mpl.style.context(STYLE):
+        with mpl.style.context(chart_style()):
             return func(*args, **kwargs)
 
     return wrapper
@@ -95,7 +121,7 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
         PNG file contents. Identical inputs give identical bytes (no timestamps).
     """
     buffer = io.BytesIO()
-    with mpl.style.context(STYLE):
+    with mpl.style.context(chart_style()):
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 

@@ -22,7 +22,7 @@ from newsfigures.core import paths
 from newsfigures.core.figures import figure_label
 from newsfigures.core.sources import cited, published_text
 from newsfigures.core.typography import curly
-from newsfigures.report.charts import STYLE, _size, alt_text
+from newsfigures.report.charts import _size, alt_text, chart_style
 from newsfigures.report.fonts import FALLBACKS
 
 #: The charts' text is set in the report's one family: DejaVu Sans (matplotlib's own font,
@@ -34,6 +34,10 @@ CHART_FONTS = ", ".join(
 #: The same stack without the fallbacks, for a text DejaVu covers: each family named costs
 #: the PDF renderer a font lookup per text, a sixth of its time on the example report.
 _CHART_FONTS_DEJAVU = "'NF Sans', 'DejaVu Sans', Verdana, sans-serif"
+
+
+#: The font list matplotlib writes (chart_style's: DejaVu Sans, then the fallbacks).
+_MPL_FONTS = re.compile(r"font-family: 'DejaVu Sans'[^;\"]*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +75,7 @@ def svg_text(fig) -> str:
 
     alt = curly(alt_text(fig))
     buffer = io.BytesIO()
-    with mpl.style.context(STYLE):
+    with mpl.style.context(chart_style()):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     svg = buffer.getvalue().decode("utf-8")
     svg = svg[svg.index("<svg") :]
@@ -84,12 +88,12 @@ def svg_text(fig) -> str:
     # set with curly quotes like the rest of the report.
     def text(match: re.Match) -> str:
         words = curly(html.unescape(match.group(2)))
-        tag = match.group(1).replace("font-family: 'DejaVu Sans'", f"font-family: {_text_fonts(words)}")
+        tag = _MPL_FONTS.sub(f"font-family: {_text_fonts(words)}", match.group(1))
         return tag + words.replace("&", "&amp;").replace("<", "&lt;")
 
     svg = re.sub(r"(<text\b[^>]*>)([^<]*)", text, svg)
     # Any other element naming the font (a tspan, a group) gets the whole stack.
-    svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: {CHART_FONTS}")
+    svg = _MPL_FONTS.sub(f"font-family: {CHART_FONTS}", svg)
     title_id = f"{prefix}title"
     return svg.replace(
         "<svg ",
