@@ -314,8 +314,11 @@ def test_strings_from_the_sheet_are_escaped_in_the_report(tmp_path):
     assert HOSTILE["dollars"] in pdf_text and "<script>alert(1)</script>" in pdf_text
 
 
-def test_two_clean_builds_are_byte_identical(built, tmp_path):
+def test_two_clean_builds_are_byte_identical(built, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     again = build(out=tmp_path / "reports", data_out=tmp_path / "processed", cache_dir=tmp_path / "cache", quiet=True)
+    # The build pins the story's own date for itself and its kernels, and leaves the caller's environment as it was.
+    assert "SOURCE_DATE_EPOCH" not in os.environ
     assert sorted(again.executed) == sorted(built.executed)
     assert again.html.read_bytes() == built.html.read_bytes()
     assert again.pdf.read_bytes() == built.pdf.read_bytes()

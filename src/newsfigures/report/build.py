@@ -339,7 +339,9 @@ def build(
     citations = read_citations(story.sources)
     sources = _notebooks(story, notebooks_dir)
     notebooks_dir = sources[0].parent  # the kernels' working folder, as for a user's `make lab`
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(citations))
+    # The caller's, if set; else the story's own, set for this build only (a second build
+    # in the same process, of another story, gets its own).
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or _source_date_epoch(citations)
     for path in sources:
         _check_kernelspec(path)
 
@@ -350,7 +352,7 @@ def build(
         "story": [sha256_file(story.path), sha256_file(story.sources)],
         "requirements": _file_or_tree_hash(requirements) if requirements.exists() else None,
         "python": sys.version,
-        "epoch": os.environ["SOURCE_DATE_EPOCH"],
+        "epoch": epoch,
         # A table cut short names where the full table is: the notebooks' outputs say it.
         "processed": processed_shown(data_out, out),
     }
@@ -403,7 +405,7 @@ def build(
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
         _prepare_folders([out, executed_dir, data_out])
-        temp = held.enter_context(_build_temp({paths.PROCESSED_SHOWN_ENV: common["processed"]}))
+        temp = held.enter_context(_build_temp({paths.PROCESSED_SHOWN_ENV: common["processed"], "SOURCE_DATE_EPOCH": epoch}))
         from newsfigures.report.render_process import Renderer
 
         renderer = held.enter_context(Renderer(temp / "render"))
