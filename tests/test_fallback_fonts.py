@@ -36,9 +36,8 @@ def _fonts(pdf: bytes) -> set[str]:
     return names
 
 
-@pytest.fixture(scope="module")
-def pdf() -> bytes:
-    frame = pd.DataFrame(
+def _figures() -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "figure_id": ["f0", "f1"],
             "topic": ["other"] * 2,
@@ -55,6 +54,11 @@ def pdf() -> bytes:
             "source": ["harbour"] * 2,
         }
     )
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    frame = _figures()
     data, metadata = chart_bundle(counts_chart(frame, SOURCES, title="Troops \U0001f30d"))
     chart = nbformat.v4.new_code_cell("chart")
     chart.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
@@ -86,22 +90,7 @@ def test_matplotlib_draws_them_with_the_fallback_faces_and_names_them_only_where
 
     from newsfigures.report.display import svg_text
 
-    frame = pd.DataFrame(
-        {
-            "figure_id": ["f0", "f1"],
-            "topic": ["other"] * 2,
-            "measure": ["सैनिक भेजे गए \U0001fa96", "troops at the border"],
-            "value": [3000.0, 5000.0],
-            "lower": [3000.0, 5000.0],
-            "upper": [3000.0, 5000.0],
-            "unit": ["people"] * 2,
-            "qualifier": ["exact"] * 2,
-            "attribution": [None] * 2,
-            "surface": [""] * 2,
-            "as_of": pd.to_datetime(["2024-11-01"] * 2),
-            "source": ["harbour"] * 2,
-        }
-    )
+    frame = _figures()
     with warnings.catch_warnings():
         # matplotlib warns "Glyph ... missing from font(s)" for what its fonts lack
         warnings.simplefilter("error")
