@@ -519,6 +519,24 @@ def test_no_chart_text_is_cut_off_and_every_quote_is_curly(figures, sources, ref
         assert "'" not in alt_text(fig), name
 
 
+def test_every_percent_tick_label_says_its_ticks_value(figures, sources, reference_inputs):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    checked = 0
+    for name, fig in _every_chart(figures, sources, reference_inputs).items():
+        with matplotlib.style.context(chart_style()):
+            FigureCanvasAgg(fig).draw()
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                for tick in axis.get_major_ticks():
+                    label = tick.label1.get_text()
+                    if label.endswith("%") and tick.label1.get_visible():
+                        # "38%" on a tick at 37.5 would put the article's 37.3% under "38%"
+                        assert float(label[:-1]) == pytest.approx(tick.get_loc(), abs=1e-9), (name, label)
+                        checked += 1
+    assert checked > 20
+
+
 def test_series_labels_do_not_overlap():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

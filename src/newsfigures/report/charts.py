@@ -312,6 +312,12 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return ticks
 
 
+def _percent_ticks() -> FuncFormatter:
+    """Percent tick labels that say the tick's value: ``30%``, ``32.5%`` (never rounded to
+    a neighbour's label)."""
+    return FuncFormatter(lambda x, _p=None: f"{round(x, 6):g}%")
+
+
 def _tick_text(ticks: list[float], unit: str = "") -> FuncFormatter:
     """One style for every tick of an axis: digits (``100,000``, ``1,000,000``) unless a
     tick reaches ten million, then words for all (``100 thousand``, ``10 million``)."""
@@ -319,7 +325,7 @@ def _tick_text(ticks: list[float], unit: str = "") -> FuncFormatter:
 
     def fmt(x, _pos=None):
         if unit == "percent":
-            return f"{x:g}%"
+            return _percent_ticks()(x)
         if not words:
             return f"{x:,.0f}"
         for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
@@ -641,7 +647,7 @@ def shares_chart(
     )
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
+    ax.xaxis.set_major_formatter(_percent_ticks())
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_yticks(range(len(rows)), [_row_label(r, o) for r, o in zip(rows, outlets)])
     ax.grid(False)
@@ -1021,7 +1027,7 @@ def member_breakdown_chart(
     top = max([totals.max()] + ([] if marks is None else list(marks["value"])))
     ax.set_xlim(0, math.ceil((top + 16) / 10) * 10)
     ax.xaxis.set_major_locator(FixedLocator(range(0, int(ax.get_xlim()[1]) + 1, 10)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
+    ax.xaxis.set_major_formatter(_percent_ticks())
     ax.set_ylim(len(indicators) - 0.35, -0.75)
     ax.set_yticks(
         range(len(indicators)),
@@ -1253,7 +1259,9 @@ def group_share_lines_chart(
             for r in near.itertuples(index=False):
                 ax.plot(r.year, r.recomputed, "o", ms=14, mfc="none", mec="#111111", mew=1.6, zorder=4)
                 described.append(f"closest to the article: {r.group} {r.year}, {r.recomputed:.2f}%")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
+        # Steps of 1, 2 or 5 points (or tenths of them): whole labels on the usual spans.
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+        ax.yaxis.set_major_formatter(_percent_ticks())
         low, high = ax.get_ylim()
         low, high = low - 0.5, high + 0.8
         ax.set_ylim(low, high)
