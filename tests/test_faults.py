@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,12 +28,12 @@ def _cli(*args, stdin=None, timeout=60, shell_suffix=""):
     return subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=timeout, stdin=stdin)
 
 
-@pytest.mark.parametrize("command", ["extract", "check"])
+@pytest.mark.parametrize("command", ["extract", "check", "build --article"])
 def test_devices_and_fifos_are_refused_without_blocking(tmp_path, command):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     for target in ("/dev/zero", fifo):
-        done = _cli(command, target, timeout=30)
+        done = _cli(*command.split(), target, *(["--out", tmp_path / "out"] if "build" in command else []), timeout=30)
         assert done.returncode == 1, done.stderr
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
         assert f"{target}: is not a regular file" in done.stderr
@@ -138,6 +139,24 @@ def test_a_flood_of_short_lines_is_cut_at_the_line_limit():
     assert len(html) - len(empty) < 30_000  # 2,000 short lines and two notes
 
 
+def test_a_long_line_counts_as_the_lines_it_prints_on_and_is_broken_for_print():
+    import html as html_module
+
+    from newsfigures.report.render import MAX_OUTPUT_LINES, PRINT_LINE_CHARS, _wrap_long_lines, combine
+
+    cell = nbformat.v4.new_code_cell("print('x' * 10**6)")
+    cell.outputs = [_stream("stdout", "x" * 1_000_000 + "\n")]
+    kept = combine([nbformat.v4.new_notebook(cells=[cell])], {"title": "t"}).cells[0].outputs
+    assert len(kept[0]["text"]) == MAX_OUTPUT_LINES * PRINT_LINE_CHARS  # 96,000 characters, not 1 MB
+    assert "more than 1,000 lines" in kept[-1]["data"]["text/plain"]
+    line = "a&lt;b " * 40  # 280 characters shown, the entities one each
+    page = _wrap_long_lines(f'<pre class="x">{line}<span class="ansi">{"z" * 150}</span></pre><p>{line}</p>')
+    pre, rest = page.split("</pre>")
+    shown = [html_module.unescape(re.sub(r"<[^>]*>", "", part)) for part in pre.split("\n")]
+    assert max(map(len, shown)) == PRINT_LINE_CHARS and "".join(shown) == html_module.unescape(line) + "z" * 150
+    assert rest == f"<p>{line}</p>"  # only preformatted text is broken
+
+
 def test_a_notebook_asking_for_another_kernel_is_refused(tmp_path):
     from newsfigures.report.build import build
 
@@ -204,10 +223,34 @@ def test_a_build_leaves_nothing_in_tmpdir_and_clears_what_a_killed_one_left(cli_
     # A render cut short by Ctrl-C left a staged file; the next, up-to-date, build removes it.
     leftover = root / "reports" / ".report.pdf.x1y2.tmp"
     leftover.write_bytes(b"%PDF-")
+    # So does the temporary folder of a build killed with -9 since.
+    killed = temp / "newsfigures-999999998"
+    (killed / "runtime").mkdir(parents=True)
+    (killed / "runtime" / "kernel-1.json").write_text("{}")
     again = subprocess.run(_build_command(root), capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0, again.stderr
     assert not leftover.exists() and (root / "reports" / "report.pdf").exists()
+    assert not killed.exists()
     assert sorted(p.name for p in temp.iterdir()) == ["someone-elses-file"]
+
+
+@pytest.mark.slow
+def test_a_reader_that_goes_away_does_not_stop_the_build(cli_build):
+    # `build 2>&1 | head -1`: every progress line after the reader has gone meets a broken pipe.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            _build_command(cli_build.root)[:-1],  # not -q: it prints progress lines
+            stdout=subprocess.DEVNULL,
+            stderr=write,
+            env=cli_build.env,
+            timeout=600,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 0
+    assert (cli_build.root / "reports" / "report.pdf").exists()
 
 
 @pytest.mark.slow

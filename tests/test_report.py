@@ -49,6 +49,7 @@ def test_notebooks_were_executed_with_the_injected_sheet(built):
 def test_html_embeds_every_chart_and_no_code(built):
     html = built.html.read_text(encoding="utf-8")
     assert not re.findall(r"<img\b[^>]*>", html)  # no PNG chart: every chart is inline SVG
+    assert "data:image/png" not in html  # nor any other raster image, stylesheets included
     charts = [
         (re.search(r'aria-labelledby="([^"]+)"', tag).group(1), title_id, alt)
         for tag, title_id, alt in re.findall(

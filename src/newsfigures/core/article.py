@@ -42,7 +42,7 @@ def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
             raise ArticleError(f"{path}: is a directory, not an article file")
         if not stat.S_ISREG(mode):
             # A device (/dev/zero) never ends and a FIFO with no writer blocks for ever.
-            raise ArticleError(f"{path}: is not a regular file (a device, FIFO or socket); give a file or - for stdin")
+            raise ArticleError(f"{path}: is not a regular file (a device, FIFO or socket)")
         # Opened without blocking (a file swapped for a FIFO after the check), read to the limit plus one byte.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as handle:

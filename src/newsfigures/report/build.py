@@ -86,7 +86,12 @@ class _Progress:
         if self.quiet:
             return
         timing = f"{seconds:6.2f} s" if seconds is not None else ""
-        print(f"{stage_name:<8} {what:<34} {timing}".rstrip(), file=sys.stderr, flush=True)
+        try:
+            print(f"{stage_name:<8} {what:<34} {timing}".rstrip(), file=sys.stderr, flush=True)
+        except (BrokenPipeError, ValueError):
+            # The reader went away (`build 2>&1 | head -1`) or stderr is closed: the
+            # progress lines are for a reader, so the build goes on without them.
+            self.quiet = True
 
 
 def _digest(*parts) -> str:
@@ -329,9 +334,10 @@ def build(
     if story.checks is not None and reference is None:
         reference = paths.REFERENCE_DIR
     if article is not None:
+        from newsfigures.core.article import read_article
+
         article = Path(article).resolve()
-        if not article.is_file():
-            raise BuildError(f"{article}: no such article file")
+        read_article(article)  # the notebooks read it: a device, FIFO or bad text fails here, as itself
     elif paths.article_text_path().is_file():
         article = paths.article_text_path().resolve()
     if not sheet.is_file():
@@ -402,6 +408,7 @@ def build(
             result.up_to_date = True
             _remove_failed_copies(executed_dir, sources)
             _remove_leftovers([out, executed_dir, data_out])
+            _remove_killed_temps()
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
         _prepare_folders([out, executed_dir, data_out])
@@ -732,11 +739,7 @@ def _build_temp(extra_env: dict[str, str] | None = None):
     import signal
     import tempfile
 
-    base = Path(tempfile.gettempdir())
-    for leftover in base.glob(f"{_TEMP_PREFIX}*"):
-        pid = leftover.name.removeprefix(_TEMP_PREFIX)
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
+    base = _remove_killed_temps()
     folder = base / f"{_TEMP_PREFIX}{os.getpid()}"
     folder.mkdir(exist_ok=True)
     extra_env = extra_env or {}
@@ -766,6 +769,20 @@ def _build_temp(extra_env: dict[str, str] | None = None):
             # WeasyPrint's font configuration keeps files in this folder: make it again next time.
             render._print_setup.cache_clear()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_killed_temps() -> Path:
+    """Remove the temporary folders of builds whose process is gone (killed with -9), and
+    only those; return the temporary folders' parent."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    for leftover in base.glob(f"{_TEMP_PREFIX}*"):
+        pid = leftover.name.removeprefix(_TEMP_PREFIX)
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+    return base
 
 
 def threading_main() -> bool:

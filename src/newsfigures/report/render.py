@@ -31,8 +31,23 @@ PRINT_CSS = Path(__file__).resolve().parent / "style" / "print.css"
 #: Default size limit of one cell's outputs in the report, in bytes (text and images).
 MAX_OUTPUT_BYTES = 2_000_000
 #: Lines of text one cell's outputs may show in the report (about 20 pages of the PDF);
-#: a flood of short lines costs the PDF far more per byte than anything else.
+#: a flood of short lines costs the PDF far more per byte than anything else. A line
+#: longer than the printed width counts as the lines it wraps to.
 MAX_OUTPUT_LINES = 1_000
+#: Characters of output text on one line of the PDF: DejaVu Sans Mono at print.css's 8pt
+#: is 4.8pt a character, 96 of them on the 176 mm measure with room to spare.
+PRINT_LINE_CHARS = 96
+
+
+def _head(text: str, budget: int) -> tuple[str, int]:
+    """The start of ``text`` that fills at most ``budget`` printed lines, and the lines it fills."""
+    used, end = 0, 0
+    for line in text.splitlines(keepends=True):
+        rows = max(1, -(-len(line.rstrip("\r\n")) // PRINT_LINE_CHARS))
+        if used + rows > budget:
+            return text[:end] + line[: (budget - used) * PRINT_LINE_CHARS], budget
+        used, end = used + rows, end + len(line)
+    return text, used
 
 
 def _text_of(output: dict) -> str | None:
@@ -63,9 +78,10 @@ def _limit_outputs(outputs: list, limit: int, max_lines: int = MAX_OUTPUT_LINES)
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             continue
         text = _text_of(output)
-        if text is not None and lines + text.count("\n") > max_lines:
-            head = "".join(text.splitlines(keepends=True)[: max_lines - lines])
-            if used + len(head.encode("utf-8")) <= limit:
+        rows = 0
+        if text is not None:
+            head, rows = _head(text, max_lines - lines)
+            if len(head) < len(text) and used + len(head.encode("utf-8")) <= limit:
                 kept.append(_with_text(output, head))
                 cut = f"more than {max_lines:,} lines"
                 break
@@ -77,7 +93,7 @@ def _limit_outputs(outputs: list, limit: int, max_lines: int = MAX_OUTPUT_LINES)
             break
         kept.append(output)
         used += size
-        lines += text.count("\n") if text is not None else 0
+        lines += rows
     if cut:
         note = f"[output cut: this cell printed {cut}]"
         kept.append(
@@ -156,6 +172,9 @@ def render_html(notebook) -> str:
     body = re.sub(
         r"<!-- newsfigures:svg ([A-Za-z0-9+/=]*) -->", lambda m: base64.b64decode(m.group(1)).decode("utf-8"), body
     )
+    # The page holds no raster image: JupyterLab's stylesheet has one, CodeMirror's marker
+    # of trailing spaces, for code the report never shows.
+    body = re.sub(r"(?<=[}\n])[^{}<]*\{[^{}<]*url\(\s*['\"]?data:image/png[^{}<]*\}", "", body)
     from newsfigures.core.typography import curly_html
 
     # A safety net for generated text that missed the helper: curly quotes in every text
@@ -302,6 +321,39 @@ def _charts_as_images(page: str) -> str:
     return re.sub(r'<svg\b[^>]*\bclass="nf-chart".*?</svg>', image, page, flags=re.S)
 
 
+def _wrap_long_lines(page: str) -> str:
+    """Break each line of preformatted output longer than :data:`PRINT_LINE_CHARS` into lines
+    of that length (tags and entities kept whole), for print.
+
+    WeasyPrint can wrap a long line itself, but its time grows with the square of the
+    line's length: one 100,000-character line took 80 s.
+    """
+
+    def wrap(match: re.Match) -> str:
+        if len(match.group(2)) <= PRINT_LINE_CHARS:
+            return match.group(0)
+        lines = []
+        for line in match.group(2).split("\n"):
+            if len(line) <= PRINT_LINE_CHARS:
+                lines.append(line)
+                continue
+            pieces, shown = [], 0
+            for token in re.findall(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]", line):
+                while not token.startswith(("<", "&")) and shown + len(token) > PRINT_LINE_CHARS:
+                    room = PRINT_LINE_CHARS - shown
+                    pieces += [token[:room], "\n"]
+                    token, shown = token[room:], 0
+                if token.startswith("&") and shown + 1 > PRINT_LINE_CHARS:
+                    pieces.append("\n")
+                    shown = 0
+                pieces.append(token)
+                shown += 0 if token.startswith("<") else (1 if token.startswith("&") else len(token))
+            lines.append("".join(pieces))
+        return match.group(1) + "\n".join(lines) + match.group(3)
+
+    return re.sub(r"(<pre\b[^>]*>)(.*?)(</pre>)", wrap, page, flags=re.S)
+
+
 def render_pdf(html: str, title: str = "Report") -> bytes:
     """Render report HTML to PDF, offline.
 
@@ -321,7 +373,7 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     """
     weasyprint, fetcher, fonts, stylesheets = _print_setup()
     html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
-    html = _charts_as_images(html)
+    html = _wrap_long_lines(_charts_as_images(html))
     try:
         document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=str(PRINT_CSS.parent)).render(
             stylesheets=stylesheets, font_config=fonts
