@@ -53,6 +53,45 @@ def page_foot_blank(pdf: Path) -> list[float]:
     return shares
 
 
+def _side_margins_mm() -> tuple[float, float]:
+    block = re.search(r"@page\s*\{[^}]*?margin:\s*([^;]+);", PRINT_CSS.read_text(encoding="utf-8")).group(1)
+    sizes = [float(v.removesuffix("mm")) for v in block.split()]
+    right = sizes[1] if len(sizes) > 1 else sizes[0]
+    left = sizes[3] if len(sizes) > 3 else right
+    return left, right
+
+
+def page_side_overflow(pdf: Path) -> list[float]:
+    """How far (mm) ink reaches into each page's left or right margin, page by page (0: none)."""
+    from PIL import Image
+
+    left_mm, right_mm = _side_margins_mm()
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), f"{folder}/p"], check=True)
+        reach = []
+        for png in sorted(Path(folder).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1])):
+            image = Image.open(png).convert("L")
+            width, height = image.size
+            # The footer's page number sits in the bottom margin: look above it.
+            box = image.crop((0, 0, width, height - round(20 / 25.4 * DPI))).point(lambda v: 255 if v < INK else 0)
+            ink = box.getbbox()
+            if ink is None:
+                reach.append(0.0)
+                continue
+            left = left_mm - ink[0] / DPI * 25.4
+            right = right_mm - (width - ink[2]) / DPI * 25.4
+            reach.append(max(0.0, left, right))
+    return reach
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (Debian's poppler-utils) is not installed")
+def test_nothing_reaches_into_the_side_margins(built):
+    # (1 mm of slack: a pixel at 50 dpi is half a millimetre.)
+    over = {page: f"{mm:.1f} mm" for page, mm in enumerate(page_side_overflow(built.pdf), 1) if mm > 1.0}
+    assert not over, f"ink in the side margins: {over}"
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (Debian's poppler-utils) is not installed")
 def test_no_page_but_the_last_ends_more_than_a_quarter_blank(built):

@@ -288,6 +288,17 @@ def built(story, tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (Debian's poppler-utils) is not installed")
+def test_a_scaffolded_storys_pdf_keeps_its_tables_inside_the_page(built):
+    from .test_print_layout import page_side_overflow
+
+    # Its list of figures has seven columns, one of outlets and dates, once wider than the page.
+    _, result = built
+    over = {page: f"{mm:.1f} mm" for page, mm in enumerate(page_side_overflow(result.pdf), 1) if mm > 1.0}
+    assert not over, f"ink in the side margins: {over}"
+
+
+@pytest.mark.slow
 def test_build_story_cites_both_outlets_and_never_nbc(built):
     from pypdf import PdfReader
 

@@ -24,3 +24,17 @@ def test_numbers_said_with_a_space_or_hyphen_stay_whole_in_text_cells():
     assert "&lt;b&gt;" in page and "<b>" not in page  # the rest of the text is still escaped
     # A column of numbers is unbroken as a whole (nf-num), without spans inside.
     assert '<td class="nf-num">+0.21 pp</td>' in page
+
+
+def test_a_column_of_text_with_dates_in_it_wraps_keeping_each_date_whole():
+    # "Source" cells name an outlet and a date: the column must wrap (a scaffolded story's
+    # table ran off the PDF's page when it did not), the date inside staying on one line.
+    frame = pd.DataFrame(
+        {
+            "As of": ["2024-11-05", "2024-12-10"],
+            "Source": ["The Pacific Dispatch, 5 November 2024", "Monitor, 10 December 2024"],
+        }
+    )
+    page = table_html(frame)
+    assert '<td class="nf-nowrap">2024-11-05</td>' in page
+    assert '<td>The Pacific Dispatch, <span class="nf-nowrap">5 November 2024</span></td>' in page

@@ -152,6 +152,9 @@ def _rows_shown(frame: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, str |
     return frame.iloc[keep], label
 
 
+#: Columns from which a table is set smaller in print (print.css, ``nf-wide``).
+WIDE_TABLE_COLUMNS = 7
+
 # A cell that is a number (with its sign, unit or percent) or a date, and nothing else.
 _NUMBER = re.compile(r"^[+\u2212-]?[\d,.]+(?:\s?(?:%|pp|million|billion))?$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}")
@@ -183,7 +186,7 @@ def _column_class(values: list[str]) -> str:
     filled = [v for v in values if v]
     if filled and all(_NUMBER.match(v) for v in filled):
         return "nf-num"
-    if filled and all(_DATE.search(v) for v in filled):
+    if filled and all(_DATE.fullmatch(v.strip()) for v in filled):
         return "nf-nowrap"
     return ""
 
@@ -225,8 +228,9 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
         for row in cells.itertuples(index=False)
     )
     caption_html = f"\n<caption>{html.escape(curly(caption), quote=False)}</caption>" if caption else ""
+    wide = " nf-wide" if len(cells.columns) >= WIDE_TABLE_COLUMNS else ""
     return (
-        f'<div class="nf-table-block">\n<table class="nf-table">{caption_html}\n'
+        f'<div class="nf-table-block">\n<table class="nf-table{wide}">{caption_html}\n'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
         '<p class="nf-scroll-cue">Scroll the table sideways for more columns \u2192</p>'
         + (f'\n<p class="nf-note">{html.escape(note)}</p>' if note else "")
