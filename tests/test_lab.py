@@ -44,3 +44,20 @@ def test_the_committed_notebooks_have_no_outputs():
         nb = json.loads(path.read_text())
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert all(c["outputs"] == [] and c["execution_count"] is None for c in code), path.name
+
+
+def test_the_labs_config_strips_a_project_notebook_on_save_without_a_warning():
+    import warnings
+
+    from traitlets.config import Config
+
+    config = Config()
+    code = (paths.ROOT / "jupyter_server_config.py").read_text()
+    exec(compile(code, "jupyter_server_config.py", "exec"), {"get_config": lambda: config})
+    manager_class = config.ServerApp.contents_manager_class
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # jupyter_server warns when a pre_save_hook setting is applied twice
+        manager = manager_class(root_dir=str(paths.NOTEBOOKS_DIR))
+        model = {"type": "notebook", "content": _executed()}
+        manager.run_pre_save_hooks(model=model, path="01_force_sizes.ipynb")
+    assert model["content"]["cells"][1]["outputs"] == []

@@ -1,8 +1,8 @@
 """JupyterLab integration: notebooks are saved without outputs.
 
 ``make lab`` starts JupyterLab with ``--config jupyter_server_config.py`` (at the
-repository's root), which installs :func:`strip_outputs_hook` as the contents manager's
-pre-save hook: a notebook saved from the Lab keeps its code and prose, and loses its
+repository's root), which makes the server's contents manager one that registers
+:func:`strip_outputs_hook` as a pre-save hook: a notebook saved from the Lab keeps its code and prose, and loses its
 outputs and execution counts, so ``git diff`` shows only what its author wrote. The
 build executes notebooks itself; outputs are build products (``reports/notebooks/``).
 """
@@ -52,3 +52,21 @@ def strip_outputs_hook(model: dict, path: str, contents_manager=None, **kwargs) 
     root = getattr(contents_manager, "root_dir", ".") if contents_manager is not None else "."
     if should_strip(path, root):
         strip_outputs(model["content"])
+
+
+def stripping_contents_manager() -> type:
+    """Jupyter Server's default contents manager, with :func:`strip_outputs_hook`
+    registered as a pre-save hook (``register_pre_save_hook``, its API for hooks; the
+    ``pre_save_hook`` setting warns when the Lab applies the server's config again).
+
+    Returns:
+        A subclass of ``jupyter_server``'s ``AsyncLargeFileManager``.
+    """
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+
+    class StrippingContentsManager(AsyncLargeFileManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.register_pre_save_hook(strip_outputs_hook)
+
+    return StrippingContentsManager
