@@ -227,7 +227,10 @@ def test_an_unwritable_output_folder_fails_before_any_work(project, tmp_path):
     assert time.monotonic() - started < 5  # no kernel was started
 
 
-def test_ctrl_c_stops_the_build_cleanly(tmp_path):
+@pytest.mark.parametrize(
+    ("signum", "status", "said"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_ctrl_c_and_sigterm_stop_the_build_cleanly(tmp_path, signum, status, said):
     command = [
         sys.executable,
         "-m",
@@ -241,11 +244,13 @@ def test_ctrl_c_stops_the_build_cleanly(tmp_path):
     ]
     env = {**os.environ, "NEWSFIGURES_CACHE": str(tmp_path / "cache")}
     run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
-    time.sleep(3)
-    os.killpg(run.pid, signal.SIGINT)
+    first = run.stderr.readline()  # the first notebook is done: the build is under way, kernels and renderers up
+    os.killpg(run.pid, signum)
     _, err = run.communicate(timeout=120)
-    assert run.returncode == 130, err
-    assert "Traceback" not in err and err.strip().endswith("interrupted; outputs were left as they were")
+    err = first + err
+    assert first.startswith("execute"), err
+    assert run.returncode == status, err
+    assert "Traceback" not in err and err.strip().endswith(f"{said}; outputs were left as they were")
     assert not list((tmp_path / "reports").glob(".*.tmp"))
 
 

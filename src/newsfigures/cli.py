@@ -434,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except KeyboardInterrupt:
-        print(f"newsfigures {args.command}: interrupted; outputs were left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        # Ctrl-C (SIGINT, 2) or, for a build, SIGTERM (15): the shell's 128 + signal number.
+        signum = getattr(exc, "signum", 2)
+        what = "terminated" if signum == 15 else "interrupted"
+        print(f"newsfigures {args.command}: {what}; outputs were left as they were", file=sys.stderr)
+        return 128 + signum

@@ -791,8 +791,14 @@ def threading_main() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: the build stops as on Ctrl-C, and the command exits with 128 + 15."""
+
+    signum = 15
+
+
 def _terminate(signum, frame):
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 def _alive(pid: int) -> bool:
