@@ -405,7 +405,9 @@ def build(
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
         _prepare_folders([out, executed_dir, data_out])
-        temp = held.enter_context(_build_temp({paths.PROCESSED_SHOWN_ENV: common["processed"], "SOURCE_DATE_EPOCH": epoch}))
+        temp = held.enter_context(
+            _build_temp({paths.PROCESSED_SHOWN_ENV: common["processed"], "SOURCE_DATE_EPOCH": epoch})
+        )
         from newsfigures.report.render_process import Renderer
 
         renderer = held.enter_context(Renderer(temp / "render"))
