@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -22,6 +23,7 @@ from newsfigures.core.figures import (
     shares,
     validate_figures,
 )
+from newsfigures.core.schema import plain
 from newsfigures.core.stories import load_story
 
 from .conftest import write_sheet
@@ -264,3 +266,50 @@ def test_one_bad_cell_gives_one_problem(tmp_path):
     with pytest.raises(FigureSheetError) as info:
         load_figures(sheet)
     assert len(info.value.problems) == 1 and "TypeError" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        # A numpy scalar's repr (np.int64(-5)) is not what the sheet says.
+        (lambda t: t.replace(",123,137,", ",-5,137,"), "row 2, column 'char_start': -5 is negative"),
+        (lambda t: t.replace(",172,193,", ",172,-193,"), "row 3, column 'char_end': -193 is negative"),
+        # Text pandas reads as missing is not an empty cell: the approximate figure keeps its value's problem.
+        (
+            lambda t: t.replace("army,1000000,,,", "army,NaN,,,"),
+            "row 4, column 'value': 'NaN' is not a number",
+        ),
+        (lambda t: t.replace("41.1,41.1,41.1", "41.1,nan,41.1"), "row 5, column 'lower': 'nan' is not a number"),
+        (lambda t: t.replace("37.3,37.3,37.3", "37.3,37.3,-nan"), "row 6, column 'upper': '-nan' is not a number"),
+        (lambda t: t.replace("army,1000000,,,", "army,NA,,,"), "row 4, column 'value': 'NA' is not a number"),
+        (lambda t: t.replace("army,1000000,,,", "army,null,,,"), "row 4, column 'value': 'null' is not a number"),
+        (
+            lambda t: t.replace(",123,137,2024-10-23,", ",123,137,NaT,"),
+            "row 2, column 'as_of': 'NaT' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            lambda t: t.replace(",123,137,2024-10-23,", ",123,137,nan,"),
+            "row 2, column 'as_of': 'nan' is not a date (YYYY-MM-DD)",
+        ),
+    ],
+)
+def test_bad_cells_are_said_as_written_in_one_line(tmp_path, edit, message):
+    sheet = write_sheet(tmp_path, edit)
+    with pytest.raises(FigureSheetError) as info:
+        load_figures(sheet)
+    assert str(info.value) == f"{sheet}, {message}"
+    assert len(info.value.problems) == 1
+
+
+def test_only_an_empty_cell_is_an_open_bound(tmp_path):
+    # The committed sheet leaves bounds open with empty cells; those still load as NaN.
+    figures = load_figures()
+    assert math.isnan(figures.set_index("figure_id").at["nk_army_size", "lower"])
+    sheet = write_sheet(tmp_path, lambda t: t.replace("army,1000000,,,", "army,1000000,NaN,,"))
+    with pytest.raises(FigureSheetError, match=r"row 4, column 'lower': 'NaN' is not a number$"):
+        load_figures(sheet)
+
+
+def test_failure_cases_are_python_values():
+    assert repr(plain(np.int64(-5))) == "-5" and repr(plain(np.float64(2.5))) == "2.5"
+    assert plain("NaN") == "NaN"

@@ -433,6 +433,67 @@ def test_reference_command_fails_in_one_line_and_keeps_the_old_extract(mini, dam
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no temporary files left
 
 
+def _cut_after(path: Path, start: str) -> None:
+    """Cut a file cleanly after the row starting with ``start``, as a copy stopped at a row boundary."""
+    data = path.read_bytes()
+    at = data.index(b"\n", data.index(b"\n" + start.encode()) + 1) + 1
+    path.write_bytes(data[:at])
+
+
+SP_POP_LATEST = "datasets__world-development-indicators/indicators/sp.pop.totl/data.csv"
+GDP_LATEST = "datasets__world-development-indicators/indicators/ny.gdp.mktp.cd/data.csv"
+
+
+@pytest.mark.parametrize(
+    "relative, message",
+    [
+        (
+            SP_POP_LATEST,
+            "South Africa (ZAF) has no SP.POP.TOTL values for 2015-2025 in release 2026-07-01, which World has",
+        ),
+        (
+            # GDP has real gaps (Cuba since 2021, the Emirates in 2025), so only the years
+            # the older release holds count as lost.
+            GDP_LATEST,
+            "South Africa (ZAF) has no NY.GDP.MKTP.CD values for 2015-2023 in release 2026-07-01, "
+            "which World and release 2024-06-28 have",
+        ),
+    ],
+)
+def test_reference_command_rejects_a_raw_file_cut_at_a_row_boundary(raw_dir, tmp_path, relative, message):
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_dir, raw)
+    # Rows are sorted by code: cutting after the World's last row loses ZAF, ZMB and ZWE.
+    _cut_after(raw / relative, "World,WLD,2025,")
+    last = (raw / relative).read_bytes().splitlines(keepends=True)[-1]
+    assert last.startswith(b"World,WLD,2025,") and last.endswith(b"\n")  # a clean row boundary
+    out = tmp_path / "new" / "reference"
+    done = _run("reference", "--from", raw, "--out", out)
+    assert done.returncode == 1
+    assert done.stderr == f"newsfigures reference: error: {raw / relative}: {message}\n"
+    assert not out.exists()
+
+
+def test_a_gap_an_older_release_does_not_have_is_accepted_and_kept(mini):
+    raw, out = mini
+    # BBB's 2016 GDP is missing from the older (bulk) release only: a later release filling
+    # a gap is news, not damage.
+    extract = build_extract(raw, out / "raw_files.csv", out / "countries.csv")
+    gdp = extract[(extract["indicator_code"] == "NY.GDP.MKTP.CD") & (extract["iso3"] == "BBB")]
+    assert gdp.groupby("release")["year"].agg(list).to_dict() == {LATEST: [2015, 2016], OLDER: [2015]}
+
+
+def test_a_gap_an_older_release_has_is_refused(mini):
+    raw, out = mini
+    _break(raw / "datasets__world-development-indicators/indicators/ny.gdp.mktp.cd/data.csv", "Aland,AAA,2015,50\n", "")
+    with pytest.raises(ReferenceDataError) as caught:
+        build_extract(raw, out / "raw_files.csv", out / "countries.csv")
+    assert str(caught.value) == (
+        f"{raw / GDP_LATEST}: Aland (AAA) has no NY.GDP.MKTP.CD values for 2015 in release 2026-07-01, "
+        f"which World and release {OLDER} have"
+    )
+
+
 def test_reference_command_rejects_an_area_in_no_file(mini):
     raw, out = mini
     (out / "countries.csv").write_text("iso3,name,why\nAAA,Aland,test\nZZZ,Nowhere,test\nWLD,World,test\n")

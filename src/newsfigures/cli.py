@@ -334,7 +334,9 @@ def parser() -> argparse.ArgumentParser:
         "SOURCES.md) is then copied there from data/reference/, so that "
         "'build --reference <out>' can use it. Raw files are checked as a release: "
         "each ends at a row boundary, the World is at least the sum of its members, "
-        "no level changes beyond a stated bound in a year, and no value of the "
+        "no level changes beyond a stated bound in a year, every area kept has "
+        "the years the World has (population always; other series where an older "
+        "release has them), and no value of the "
         "existing extract disappears. On any error nothing is written "
         "and the existing extract is left as it was.",
     )

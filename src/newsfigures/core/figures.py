@@ -151,6 +151,35 @@ def _mixed_unit_problems(df: pd.DataFrame) -> list[tuple[int, str, str]]:
     return problems
 
 
+def _text_read_as_missing(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """Cells of the typed columns holding text that pandas coerces to a missing value
+    (``NaN``, ``nan``, ``NaT``): only an empty cell is an empty one, so these are problems
+    ("'NaN' is not a number"), not figures left open."""
+    problems = []
+    for column, dtype in COLUMNS.items():
+        if dtype == "str" or column not in frame.columns:
+            continue
+        cells = frame[column]
+        text = cells[cells.map(lambda c: isinstance(c, str) and c != "")]
+        # Coerced column-wise first, so that a sheet of thousands of numbers is not cast cell
+        # by cell: only the few cells that come out missing are tried one at a time.
+        if dtype.startswith("datetime"):
+            coerced = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        else:
+            coerced = pd.to_numeric(text, errors="coerce")
+        maybe = text[coerced.isna()]
+        missing = set()
+        for value in maybe.unique():
+            try:
+                if pd.isna(pd.Series([value]).astype(dtype).iloc[0]):
+                    missing.add(value)
+            except (ValueError, TypeError):
+                pass  # not coercible at all: the schema's coercion reports it
+        for i, value in text[text.isin(missing)].items():
+            problems.append((int(i) + 2, column, _describe(f"coerce_dtype('{dtype}')", column, value)))
+    return problems
+
+
 def _describe(check: str, column: str, case, topics=None) -> str:
     """Turn a pandera check name and failure case into a sentence."""
     if check.startswith("coerce_dtype"):
@@ -211,14 +240,18 @@ def validate_figures(
     if frame.empty:
         raise FigureSheetError(path, [(None, None, "has no figures (no data rows)")])
     frame = frame.reset_index(drop=True)
+    problems = set(_text_read_as_missing(frame))
     try:
         valid = _column_schema(topics).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        problems = {
+        said = {(line, column) for line, column, _ in problems}
+        problems |= {
             (f.line or 0, f.column, _describe(f.check, f.checked_column, f.case, topics))
             for f in failures(exc, COLUMNS)
+            if (f.line, f.column) not in said  # a 'NaN' read as missing fails as empty too: say it once
         }
-        raise FigureSheetError(path, [(line or None, col, msg) for line, col, msg in sorted(problems)]) from None
+    if problems:
+        raise FigureSheetError(path, [(line or None, col, msg) for line, col, msg in sorted(problems)])
     row_problems = _row_problems(valid)
     if row_problems:
         raise FigureSheetError(path, row_problems)

@@ -20,9 +20,17 @@ class Failure(NamedTuple):
     checked_column: str
 
 
+def plain(case: object) -> object:
+    """A failure case as a Python value (``-5``, not ``np.int64(-5)``), so that a message
+    formatting it with ``!r`` reads as the sheet does; other values are returned as given."""
+    import numpy as np
+
+    return case.item() if isinstance(case, np.generic) else case
+
+
 def failures(exc, order: list[str]) -> list[Failure]:
     """The failure cases of a pandera ``SchemaErrors``, in file order (row, then the
-    column's place in ``order``), without the checks a cell that could not be coerced
+    column's place in ``order``), cases as :func:`plain` makes them, without the checks a cell that could not be coerced
     to its dtype fails after that: its coercion is the one worth saying."""
     import pandas as pd
 
@@ -31,7 +39,7 @@ def failures(exc, order: list[str]) -> list[Failure]:
         index = None if pd.isna(c.index) else int(c.index)
         check = str(c.check)
         column = c.failure_case if check == "column_in_schema" else c.column
-        out.append((index, str(column), check, c.failure_case, str(c.column)))
+        out.append((index, str(column), check, plain(c.failure_case), str(c.column)))
     uncoerced = {(i, col) for i, _, check, _, col in out if check.startswith("coerce_dtype")}
     uncoerced_columns = {col for _, col in uncoerced}
     kept = [

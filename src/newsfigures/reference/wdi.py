@@ -63,6 +63,12 @@ YEAR_ON_YEAR_BOUNDS = {
 ADDITIVE_INDICATORS = ("SP.POP.TOTL", "MS.MIL.TOTL.P1", "NY.GDP.MKTP.CD", "NY.GDP.MKTP.PP.CD")
 #: Two values differing by less than this, relatively, differ by rounding only.
 ROUNDING = 1e-9
+#: Series the World Bank publishes for every area kept and every year the World has, in
+#: every release: a gap there is a damaged file (one cut at a row boundary loses every
+#: country after the cut). Other series have real gaps (no GDP for North Korea, none for
+#: Cuba since 2021, the newest year not yet in for some), so a gap there is an error only
+#: where an older release of the series has the value: a release does not lose values.
+COMPLETE_INDICATORS = ("SP.POP.TOTL",)
 
 
 @dataclass(frozen=True)
@@ -378,6 +384,57 @@ def _check_world_total(frame: pd.DataFrame, code: str, members: set[str], where:
             )
 
 
+def _year_spans(years) -> str:
+    """``2015-2019, 2021`` for the years 2015 to 2019 and 2021."""
+    spans: list[list[int]] = []
+    for year in sorted(years):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _check_complete(
+    parts: dict[tuple[str | None, str], pd.DataFrame],
+    areas: pd.DataFrame,
+    where_from: dict[tuple[str | None, str], str],
+) -> None:
+    """Raise ReferenceDataError (naming the raw file) for the first area of the scope that
+    lacks years the World has in a series; see :data:`COMPLETE_INDICATORS`."""
+    releases = sorted({r for r, _ in parts if r is not None})
+    names = areas.set_index("iso3")["name"]
+    for (release, code), frame in parts.items():
+        world = set(frame.loc[frame["iso3"] == WORLD, "year"])
+        if not world:
+            continue  # a series without World rows (DDF) has no years to be complete against
+        older = [
+            (r, set(zip(parts[(r, code)]["iso3"], parts[(r, code)]["year"], strict=True)))
+            for r in releases
+            if release is not None and r < release and (r, code) in parts
+        ]
+        have = frame.groupby("iso3")["year"].agg(set)
+        for iso3 in areas["iso3"]:
+            if iso3 == WORLD:
+                continue
+            gap = world - have.get(iso3, set())
+            if code in COMPLETE_INDICATORS:
+                by = "World has"
+            else:
+                held = [(r, {y for y in gap if (iso3, y) in values}) for r, values in older]
+                held = [(r, years) for r, years in held if years]
+                if not held:
+                    continue
+                gap = set().union(*(years for _, years in held))
+                by = f"World and release {', '.join(r for r, _ in held)} have"
+            if gap:
+                label = f"release {release}" if release is not None else "the series without release"
+                raise ReferenceDataError(
+                    f"{where_from[(release, code)]}: {names[iso3]} ({iso3}) has no {code} values for "
+                    f"{_year_spans(gap)} in {label}, which {by}"
+                )
+
+
 def _resolve(raw_dir: Path, raw: RawFile, manifest: Path) -> Path:
     matches = sorted(raw_dir.glob(raw.path))
     if len(matches) != 1:
@@ -413,8 +470,10 @@ def build_extract(
     Raises:
         ReferenceDataError: a listed file is missing or malformed (a value that is not a
             number, or negative: every indicator read is a level), a bulk file's release
-            differs from the manifest's, a file lacks the World (WLD) rows, or an area of
-            the scope is in none of the files. The message names the file and row.
+            differs from the manifest's, a file lacks the World (WLD) rows, an area of
+            the scope is in none of the files, or an area lacks years the World has in a
+            series: any year of population (:data:`COMPLETE_INDICATORS`), or of another
+            series a year an older release has. The message names the file (and row).
     """
     raw_dir = Path(raw_dir)
     manifest = Path(manifest) if manifest is not None else paths.REFERENCE_DIR / "raw_files.csv"
@@ -466,6 +525,7 @@ def build_extract(
     if not unseen.empty:
         row = unseen.iloc[0]
         raise ReferenceDataError(f"{scope_path}, row {row['line']}: {row['iso3']} is in none of the raw files")
+    _check_complete(parts, areas, where_from)
 
     pieces = []
     for (release, code), frame in parts.items():
