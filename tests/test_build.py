@@ -225,6 +225,10 @@ def test_an_unwritable_output_folder_fails_before_any_work(project, tmp_path):
     with pytest.raises(BuildError, match=r"a-file/reports: cannot write the build's outputs here"):
         project.build(out=blocker / "reports", force=True)
     assert time.monotonic() - started < 5  # no kernel was started
+    # A report folder that could be made is not left behind when the tables' folder cannot.
+    with pytest.raises(BuildError, match=r"a-file/processed: cannot write"):
+        project.build(out=tmp_path / "new" / "reports", data_out=blocker / "processed", force=True)
+    assert not (tmp_path / "new").exists()
 
 
 @pytest.mark.parametrize(

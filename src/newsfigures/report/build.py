@@ -828,14 +828,21 @@ def _prepare_folders(folders: list[Path]) -> None:
     files a build killed mid-way left there (this build holds their locks).
 
     Raises:
-        BuildError: a folder cannot be created or written, before any work is done.
+        BuildError: a folder cannot be created or written, before any work is done; the
+            folders this call created are removed again.
     """
+    made: list[Path] = []
     for folder in folders:
         try:
+            missing = [p for p in (folder, *folder.parents) if not p.exists()]
             folder.mkdir(parents=True, exist_ok=True)
+            made += reversed(missing)
             _remove_leftovers([folder])
             discard({folder / ".write-check": stage(folder / ".write-check", b"")})
         except OSError as exc:
+            for path in reversed(made):
+                with contextlib.suppress(OSError):
+                    path.rmdir()  # only if still empty
             raise BuildError(f"{folder}: cannot write the build's outputs here ({exc.strerror or exc})") from None
 
 
