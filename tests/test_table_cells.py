@@ -38,3 +38,16 @@ def test_a_column_of_text_with_dates_in_it_wraps_keeping_each_date_whole():
     page = table_html(frame)
     assert '<td class="nf-nowrap">2024-11-05</td>' in page
     assert '<td>The Pacific Dispatch, <span class="nf-nowrap">5 November 2024</span></td>' in page
+
+
+def test_dates_in_the_pages_text_stay_whole_but_not_in_code_or_the_head():
+    from newsfigures.report.render import _unbroken_dates
+
+    page = _unbroken_dates(
+        "<html><head><title>Released 1 July 2026</title></head><body>"
+        "<p>the release of 1 July 2026 (June 2024), not <code>2026-07-01</code>; also 2026-07-01.</p></body></html>"
+    )
+    assert "<title>Released 1 July 2026</title>" in page  # a tab's title shows no markup
+    for whole in ("1 July 2026", "June 2024", "2026-07-01"):
+        assert f'<span class="nf-nowrap">{whole}</span>' in page, whole
+    assert "<code>2026-07-01</code>" in page

@@ -53,20 +53,24 @@ def curly(text: str) -> str:
 _SKIP = re.compile(r"(<(code|pre|script|style|kbd|samp|svg)\b.*?</\2\s*>)|(<[^>]*>)", re.S | re.I)
 
 
-def curly_html(page: str) -> str:
-    """Return an HTML page or fragment with :func:`curly` applied to its text nodes.
-
-    Tags and their attributes, and everything inside ``<code>``, ``<pre>``, ``<kbd>``,
-    ``<samp>``, ``<script>``, ``<style>`` and ``<svg>``, are left as they are. Quotes
-    written as the entities ``&#39;`` and ``&quot;`` (as :func:`html.escape` writes them)
-    are treated like the characters.
-    """
+def map_text(page: str, change) -> str:
+    """Return an HTML page or fragment with ``change(text)`` applied to each run of text
+    between tags, leaving tags, their attributes and everything inside ``<code>``,
+    ``<pre>``, ``<kbd>``, ``<samp>``, ``<script>``, ``<style>`` and ``<svg>`` as they are."""
     out, last = [], 0
     for match in _SKIP.finditer(page):
-        out += [_text(page[last : match.start()]), match.group(0)]
+        out += [change(page[last : match.start()]), match.group(0)]
         last = match.end()
-    out.append(_text(page[last:]))
+    out.append(change(page[last:]))
     return "".join(out)
+
+
+def curly_html(page: str) -> str:
+    """Return an HTML page or fragment with :func:`curly` applied to its text nodes
+    (:func:`map_text`). Quotes written as the entities ``&#39;`` and ``&quot;`` (as
+    :func:`html.escape` writes them) are treated like the characters.
+    """
+    return map_text(page, _text)
 
 
 def _text(fragment: str) -> str:

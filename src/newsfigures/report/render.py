@@ -179,7 +179,23 @@ def render_html(notebook) -> str:
 
     # A safety net for generated text that missed the helper: curly quotes in every text
     # node outside code, scripts and styles.
-    return _unbroken_urls(curly_html(body))
+    return _unbroken_dates(_unbroken_urls(curly_html(body)))
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+#: A date a narrow screen could break at a space ("1 July 2026") or a hyphen ("2026-07-01").
+_DATE_IN_TEXT = re.compile(rf"\b(?:\d{{1,2}} (?:{_MONTHS}) \d{{4}}|(?:{_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
+
+
+def _unbroken_dates(page: str) -> str:
+    """Keep each date in the page's body text on one line (``<span class="nf-nowrap">``)."""
+    from newsfigures.core.typography import map_text
+
+    head, marker, body = page.partition("<body")
+    if not marker:
+        head, body = "", page
+    body = map_text(body, lambda text: _DATE_IN_TEXT.sub(r'<span class="nf-nowrap">\g<0></span>', text))
+    return head + marker + body
 
 
 def _packed(text: str) -> str:
