@@ -416,3 +416,26 @@ def test_a_notebook_that_is_not_json_is_named_with_its_folder(tmp_path):
     for read in (notebook_parameters, lambda path: parameterize(path, {})):
         with pytest.raises(BuildError, match=rf"^{re.escape(str(broken))}: cannot read notebook \("):
             read(broken)
+
+
+def test_a_figure_shown_with_pyplot_is_a_vector_in_the_report(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A chart of the author's own"),
+            nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [3, 1, 2])\nplt.show()"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "01_own.ipynb")
+    result = build(
+        notebooks_dir=notebooks,
+        out=tmp_path / "reports",
+        data_out=tmp_path / "processed",
+        cache_dir=tmp_path / "cache",
+        quiet=True,
+    )
+    html = result.html.read_text()
+    assert "data:image/png" not in html and html.count("<svg") == 1
+    assert not [img for page in PdfReader(result.pdf).pages for img in page.images]

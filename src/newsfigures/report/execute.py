@@ -22,8 +22,14 @@ from pathlib import Path
 from newsfigures.core.errors import BuildError
 
 # Imported by every worker's kernel before its first job, so that the first notebook
-# does not pay for pandas and matplotlib alone.
-WARM_UP = "import newsfigures.report.charts, newsfigures.report.display, newsfigures.core.figures"
+# does not pay for pandas and matplotlib alone. A figure a notebook shows with pyplot
+# (not a newsfigures chart, which is SVG already) is shown as SVG too, so that the
+# report holds vectors only.
+WARM_UP = (
+    "import newsfigures.report.charts, newsfigures.report.display, newsfigures.core.figures\n"
+    "from matplotlib_inline.backend_inline import set_matplotlib_formats\n"
+    "set_matplotlib_formats('svg')"
+)
 INJECTED_ID = "injected-parameters"
 
 
