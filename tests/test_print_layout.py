@@ -24,63 +24,52 @@ DPI = 50
 INK = 235
 
 
-def _margins_mm() -> tuple[float, float]:
-    """Top and bottom page margins in mm, from the @page rule of print.css."""
+def _margins_mm() -> dict[str, float]:
+    """The page margins in mm (``top, right, bottom, left``), from the @page rule of print.css."""
     block = re.search(r"@page\s*\{[^}]*?margin:\s*([^;]+);", PRINT_CSS.read_text(encoding="utf-8")).group(1)
     sizes = [float(v.removesuffix("mm")) for v in block.split()]
-    top = sizes[0]
-    bottom = sizes[2] if len(sizes) > 2 else top
-    return top, bottom
+    # The CSS shorthand: one value for all four sides, two for top/bottom and sides, three with the bottom apart.
+    sizes = {1: sizes * 4, 2: sizes * 2, 3: [*sizes, sizes[1]]}.get(len(sizes), sizes)
+    return dict(zip(("top", "right", "bottom", "left"), sizes))
+
+
+def _ink_boxes(pdf: Path, bottom_mm: float):
+    """Each page (pdftoppm, greyscale, DPI) above ``bottom_mm`` from its foot: its size in
+    pixels and the bounding box of its ink (None on a blank page)."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), f"{folder}/p"], check=True)
+        for png in sorted(Path(folder).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1])):
+            image = Image.open(png).convert("L")
+            width, height = image.size
+            bottom = height - round(bottom_mm / 25.4 * DPI)
+            yield (width, bottom), image.crop((0, 0, width, bottom)).point(lambda v: 255 if v < INK else 0).getbbox()
 
 
 def page_foot_blank(pdf: Path) -> list[float]:
     """The blank share (0-1) of each page's text area below its last ink, page by page."""
-    from PIL import Image
-
-    top_mm, bottom_mm = _margins_mm()
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), f"{folder}/p"], check=True)
-        shares = []
-        for png in sorted(Path(folder).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1])):
-            image = Image.open(png).convert("L")
-            width, height = image.size
-            top = round(top_mm / 25.4 * DPI)
-            bottom = height - round(bottom_mm / 25.4 * DPI)
-            area = image.crop((0, top, width, bottom)).point(lambda v: 255 if v < INK else 0)
-            box = area.getbbox()  # of the ink, now white on black
-            last = box[3] if box else 0
-            shares.append((bottom - top - last) / (bottom - top))
+    margins = _margins_mm()
+    top = round(margins["top"] / 25.4 * DPI)
+    shares = []
+    for (_, bottom), ink in _ink_boxes(pdf, margins["bottom"]):
+        last = max(0, ink[3] - top) if ink else 0
+        shares.append((bottom - top - last) / (bottom - top))
     return shares
-
-
-def _side_margins_mm() -> tuple[float, float]:
-    block = re.search(r"@page\s*\{[^}]*?margin:\s*([^;]+);", PRINT_CSS.read_text(encoding="utf-8")).group(1)
-    sizes = [float(v.removesuffix("mm")) for v in block.split()]
-    right = sizes[1] if len(sizes) > 1 else sizes[0]
-    left = sizes[3] if len(sizes) > 3 else right
-    return left, right
 
 
 def page_side_overflow(pdf: Path) -> list[float]:
     """How far (mm) ink reaches into each page's left or right margin, page by page (0: none)."""
-    from PIL import Image
-
-    left_mm, right_mm = _side_margins_mm()
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), f"{folder}/p"], check=True)
-        reach = []
-        for png in sorted(Path(folder).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1])):
-            image = Image.open(png).convert("L")
-            width, height = image.size
-            # The footer's page number sits in the bottom margin: look above it.
-            box = image.crop((0, 0, width, height - round(20 / 25.4 * DPI))).point(lambda v: 255 if v < INK else 0)
-            ink = box.getbbox()
-            if ink is None:
-                reach.append(0.0)
-                continue
-            left = left_mm - ink[0] / DPI * 25.4
-            right = right_mm - (width - ink[2]) / DPI * 25.4
-            reach.append(max(0.0, left, right))
+    margins = _margins_mm()
+    reach = []
+    # The footer's page number sits in the bottom margin: look above it.
+    for (width, _), ink in _ink_boxes(pdf, margins["bottom"]):
+        if ink is None:
+            reach.append(0.0)
+            continue
+        left = margins["left"] - ink[0] / DPI * 25.4
+        right = margins["right"] - (width - ink[2]) / DPI * 25.4
+        reach.append(max(0.0, left, right))
     return reach
 
 
