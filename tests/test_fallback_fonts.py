@@ -63,7 +63,9 @@ def pdf() -> bytes:
     chart = nbformat.v4.new_code_cell("chart")
     chart.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
     # Bengali and Tamil in prose only
-    prose = nbformat.v4.new_markdown_cell("Prose in বাংলা and தமிழ், with a dove \U0001f54a.")
+    prose = nbformat.v4.new_markdown_cell(
+        "Prose in বাংলা and தமிழ், with a dove \U0001f54a; 조선인민군 and 金砖国家 in CJK."
+    )
     page = render_html(combine([nbformat.v4.new_notebook(cells=[prose, chart])], {"title": "Fallback"}))
     assert "सैनिक" in page and "বাংলা" in page
     return render_pdf(page, title="Fallback")
@@ -71,7 +73,11 @@ def pdf() -> bytes:
 
 def test_prose_in_scripts_dejavu_lacks_is_set_in_the_fallback_faces(pdf):
     fonts = _fonts(pdf)
-    assert {"NF-Sans", "NF-Bengali", "NF-Tamil", "NF-Emoji"} <= fonts, fonts
+    assert {"NF-Sans", "NF-Bengali", "NF-Tamil", "NF-Emoji", "NF-CJK"} <= fonts, fonts
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "조선인민군" in text and "金砖国家" in text
 
 
 def test_a_charts_labels_in_other_scripts_and_emoji_are_real_glyphs(pdf):

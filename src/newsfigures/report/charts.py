@@ -50,14 +50,14 @@ def _fallback_families() -> tuple[str, ...]:
 
     from newsfigures.report import fonts
 
-    try:
-        folder = fonts.fallback_dir()
-    except ModuleNotFoundError:
-        return ()
     families = []
-    for _, file in fonts.FALLBACKS:
-        font_manager.fontManager.addfont(str(folder / file))
-        families.append(font_manager.FontProperties(fname=str(folder / file)).get_name())
+    for _, package, file in fonts.FALLBACKS:
+        try:
+            path = str(fonts.fallback_path(package, file))
+        except ModuleNotFoundError:
+            continue  # drawn without it; the build itself says to run make setup
+        font_manager.fontManager.addfont(path)
+        families.append(font_manager.FontProperties(fname=path).get_name())
     return tuple(families)
 
 

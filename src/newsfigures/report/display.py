@@ -29,7 +29,7 @@ from newsfigures.report.fonts import FALLBACKS
 #: which the PDF embeds under the name "NF Sans"), then the PDF's fallback faces for what
 #: DejaVu lacks (emoji, other scripts), then Verdana, DejaVu's metric twin, for screens.
 CHART_FONTS = ", ".join(
-    ["'NF Sans'", "'DejaVu Sans'", *(f"'{family}'" for family, _ in FALLBACKS), "Verdana", "sans-serif"]
+    ["'NF Sans'", "'DejaVu Sans'", *(f"'{family}'" for family, _, _ in FALLBACKS), "Verdana", "sans-serif"]
 )
 #: The same stack without the fallbacks, for a text DejaVu covers: each family named costs
 #: the PDF renderer a font lookup per text, a sixth of its time on the example report.

@@ -1,8 +1,9 @@
 """The PDF's fonts: matplotlib's DejaVu faces, prepared once and kept in the build cache,
-then Noto faces (the ``manimgx-fonts`` package, OFL-1.1) for what DejaVu lacks: emoji
-(monochrome Noto Emoji), symbols and the scripts of South and South-East Asia
-and Ethiopia. Every text's font stack names them after DejaVu, so a character
-DejaVu has no glyph for is drawn from them, never as a box, whatever fonts the system has.
+then Noto faces (OFL-1.1; the ``manimgx-fonts`` package and, for Chinese, Japanese and
+Korean, ``cvttf-NotoSansCJK-Regular``) for what DejaVu lacks: emoji (monochrome Noto
+Emoji), symbols, the scripts of South and South-East Asia and Ethiopia, and CJK. Every
+text's font stack names them after DejaVu, so a character DejaVu has no glyph for is
+drawn from them, never as a box, whatever fonts the system has.
 
 Every cached face is stored with its SHA-256 beside it and checked on use, so a
 damaged cache entry is made again instead of setting the report in the wrong face.
@@ -27,30 +28,37 @@ FACES = [
     ("NF Mono", "DejaVuSansMono.ttf", "normal", "normal"),
 ]
 
-#: Fallback families, in the order tried after DejaVu, and their files in ``manimgx_fonts``.
+#: Fallback families, in the order tried after DejaVu: (family, package, file in the package).
 FALLBACKS = [
-    ("NF Emoji", "NotoEmoji[wght].ttf"),
-    ("NF Symbols", "NotoSansSymbols[wght].ttf"),
+    ("NF Emoji", "manimgx_fonts", "NotoEmoji[wght].ttf"),
+    ("NF Symbols", "manimgx_fonts", "NotoSansSymbols[wght].ttf"),
     *(
-        (f"NF {script}", f"NotoSans{script}[wght].ttf")
+        (f"NF {script}", "manimgx_fonts", f"NotoSans{script}[wght].ttf")
         for script in (
             "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada", "Malayalam",
             "Sinhala", "Thai", "Lao", "Khmer", "Myanmar", "Ethiopic",
         )
     ),
+    # Chinese, Japanese and Korean: Noto Sans CJK TC, a static OpenType face (the one
+    # variable CJK collection on PyPI, manimgx-fonts-cjk, embeds as a broken font).
+    ("NF CJK", "cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
 ]  # fmt: skip
 #: The fallback families as a CSS font-family list.
-FALLBACK_STACK = ", ".join(f'"{family}"' for family, _ in FALLBACKS)
+FALLBACK_STACK = ", ".join(f'"{family}"' for family, _, _ in FALLBACKS)
 
 
-def fallback_dir() -> Path:
-    """The Noto faces of the ``manimgx_fonts`` package, found without importing it."""
+def fallback_path(package: str, file: str) -> Path:
+    """A fallback face's file in its package, found without importing the package.
+
+    Raises:
+        ModuleNotFoundError: the package is not installed.
+    """
     import importlib.util
 
-    spec = importlib.util.find_spec("manimgx_fonts")
+    spec = importlib.util.find_spec(package)
     if spec is None:
-        raise ModuleNotFoundError("No module named 'manimgx_fonts'", name="manimgx_fonts")
-    return Path(spec.submodule_search_locations[0])
+        raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+    return Path(spec.submodule_search_locations[0]) / file
 
 
 def fonts_dir() -> Path:
@@ -74,7 +82,7 @@ def print_fonts(cache_dir: Path | None = None) -> Path:
     from fontTools.ttLib import TTFont
 
     sources = [fonts_dir() / file for _, file, _, _ in FACES]
-    fallbacks = [fallback_dir() / file for _, file in FALLBACKS]
+    fallbacks = [fallback_path(package, file) for _, package, file in FALLBACKS]
     stamp = hashlib.sha256(
         repr(
             [fontTools.version, "source timestamps"] + [(p.name, p.stat().st_size) for p in sources + fallbacks]
@@ -110,7 +118,7 @@ def font_faces(folder: Path) -> str:
     ]
     faces += [
         f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); }}'
-        for family, file in FALLBACKS
+        for family, _, file in FALLBACKS
     ]
     # More specific than any rule of print.css, so that its stacks get the fallbacks too.
     stacks = [
