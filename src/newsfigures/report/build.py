@@ -411,7 +411,7 @@ def build(
             _remove_killed_temps()
             progress("done", "up to date, nothing to do", time.perf_counter() - progress.start)
             return result
-        _prepare_folders([out, executed_dir, data_out])
+        made = _prepare_folders([out, executed_dir, data_out])
         temp = held.enter_context(
             _build_temp({paths.PROCESSED_SHOWN_ENV: common["processed"], "SOURCE_DATE_EPOCH": epoch})
         )
@@ -445,6 +445,7 @@ def build(
             # Files staged by a render or a kernel cut short (an error, Ctrl-C, the time
             # limit): this build holds the folders' locks, so these are its own.
             _remove_leftovers([out, executed_dir, data_out])
+            _remove_empty(made)  # a first build into new folders stopped: none left behind
             raise
     return result
 
@@ -823,9 +824,12 @@ def _check_kernelspec(path: Path) -> None:
         raise BuildError(f"{path.name}: asks for the {name!r} kernel; the report's notebooks run on 'python3'")
 
 
-def _prepare_folders(folders: list[Path]) -> None:
+def _prepare_folders(folders: list[Path]) -> list[Path]:
     """Create the output folders, check that they can be written, and remove temporary
     files a build killed mid-way left there (this build holds their locks).
+
+    Returns:
+        The folders this call created, parents first (for :func:`_remove_empty`).
 
     Raises:
         BuildError: a folder cannot be created or written, before any work is done; the
@@ -840,10 +844,16 @@ def _prepare_folders(folders: list[Path]) -> None:
             _remove_leftovers([folder])
             discard({folder / ".write-check": stage(folder / ".write-check", b"")})
         except OSError as exc:
-            for path in reversed(made):
-                with contextlib.suppress(OSError):
-                    path.rmdir()  # only if still empty
+            _remove_empty(made)
             raise BuildError(f"{folder}: cannot write the build's outputs here ({exc.strerror or exc})") from None
+    return made
+
+
+def _remove_empty(made: list[Path]) -> None:
+    """Remove the folders a build made (parents first in ``made``) that are still empty."""
+    for path in reversed(made):
+        with contextlib.suppress(OSError):
+            path.rmdir()  # fails, and keeps it, unless empty
 
 
 def _remove_leftovers(folders: list[Path]) -> None:

@@ -83,7 +83,7 @@ def _limit_outputs(outputs: list, limit: int, max_lines: int = MAX_OUTPUT_LINES)
             head, rows = _head(text, max_lines - lines)
             if len(head) < len(text) and used + len(head.encode("utf-8")) <= limit:
                 kept.append(_with_text(output, head))
-                cut = f"more than {max_lines:,} lines"
+                cut = f"more than {max_lines:,} lines (a long line counted as the lines it wraps to)"
                 break
         size = len(json.dumps(output, default=str))
         if used + size > limit:
