@@ -106,3 +106,15 @@ def test_matplotlib_draws_them_with_the_fallback_faces_and_names_them_only_where
     latin = next(style for text, style in stacks.items() if "troops at the border" in text)
     assert "'NF Devanagari'" in devanagari and "'NF Emoji'" in devanagari
     assert "font-family: 'NF Sans', 'DejaVu Sans', Verdana, sans-serif" in latin
+
+
+def test_bold_chart_text_logs_nothing_about_the_fallbacks_one_weight(caplog):
+    import logging
+
+    from newsfigures.report.display import svg_text
+
+    # A chart's title is bold; the fallback faces have one weight, and matplotlib would
+    # log so for each of them (into a notebook's output in the Lab).
+    with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
+        svg_text(counts_chart(_figures(), SOURCES, title="Troops \U0001f30d in bold"))
+    assert not [r for r in caplog.records if "Failed to find font weight" in r.getMessage()]

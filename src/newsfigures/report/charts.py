@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import math
 import textwrap
 from pathlib import Path
@@ -58,7 +59,17 @@ def _fallback_families() -> tuple[str, ...]:
             continue  # drawn without it; the build itself says to run make setup
         font_manager.fontManager.addfont(path)
         families.append(font_manager.FontProperties(fname=path).get_name())
-    return tuple(families)
+    # The fallback faces have one weight: bold text that needs them is set in it, and
+    # matplotlib would log that for every family at every bold label (into a notebook's
+    # output in the Lab). Only those messages, for these families, are dropped.
+    names = tuple(families)
+
+    def keep(record) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("findfont: Failed to find font weight") and any(n in message for n in names))
+
+    logging.getLogger("matplotlib.font_manager").addFilter(keep)
+    return names
 
 
 def chart_style() -> list:

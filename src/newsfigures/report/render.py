@@ -304,18 +304,6 @@ def _print_setup():
     return weasyprint, fetcher, fonts, stylesheets
 
 
-def warm_up() -> None:
-    """Import nbconvert and WeasyPrint, compile the report template and parse the print
-    stylesheets, so that rendering starts warm. The build calls it in a thread while
-    notebooks execute. (A trial PDF would warm WeasyPrint further but costs the kernels
-    more CPU than it saves.)"""
-    import nbformat
-
-    cell = nbformat.v4.new_markdown_cell("warm-up")
-    render_html(combine([nbformat.v4.new_notebook(cells=[cell])], {"title": "warm-up"}))
-    _print_setup()
-
-
 def _charts_as_images(page: str) -> str:
     """Turn each inline chart (``<svg class="nf-chart">``) into an ``<img>`` of the same SVG,
     its ``<title>`` as the alt text.
