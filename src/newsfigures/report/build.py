@@ -769,6 +769,7 @@ def _build_temp(extra_env: dict[str, str] | None = None):
         if render is not None:
             # WeasyPrint's font configuration keeps files in this folder: make it again next time.
             render._print_setup.cache_clear()
+            render._on_demand_sheet.cache_clear()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 from newsfigures.core import paths
@@ -43,6 +44,13 @@ FALLBACKS = [
     # variable CJK collection on PyPI, manimgx-fonts-cjk, embeds as a broken font).
     ("NF CJK", "cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
 ]  # fmt: skip
+#: Fallback families declared only for a page that has a character of theirs: reading the
+#: 16 MB CJK face costs a render about 0.2 s, on a page that may have no use for it.
+ON_DEMAND = {
+    "NF CJK": re.compile(
+        "[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3130-\u318f\u31f0-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]"
+    )
+}
 #: The fallback families as a CSS font-family list.
 FALLBACK_STACK = ", ".join(f'"{family}"' for family, _, _ in FALLBACKS)
 
@@ -108,9 +116,19 @@ def print_fonts(cache_dir: Path | None = None) -> Path:
     return folder
 
 
+def on_demand_faces(folder: Path, page: str) -> str:
+    """The ``@font-face`` rules of the :data:`ON_DEMAND` faces that ``page`` has characters of."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); }}'
+        for family, _, file in FALLBACKS
+        if family in ON_DEMAND and ON_DEMAND[family].search(page)
+    )
+
+
 def font_faces(folder: Path) -> str:
-    """The ``@font-face`` rules for the faces in ``folder``, and the font stacks of the
-    PDF's text (DejaVu, then the fallbacks), which win over any other stylesheet's."""
+    """The ``@font-face`` rules for the faces in ``folder`` (but the :data:`ON_DEMAND`
+    ones), and the font stacks of the PDF's text (DejaVu, then the fallbacks), which win
+    over any other stylesheet's."""
     faces = [
         f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); '
         f"font-weight: {weight}; font-style: {style}; }}"
@@ -119,6 +137,7 @@ def font_faces(folder: Path) -> str:
     faces += [
         f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); }}'
         for family, _, file in FALLBACKS
+        if family not in ON_DEMAND
     ]
     # More specific than any rule of print.css, so that its stacks get the fallbacks too.
     stacks = [

@@ -301,7 +301,14 @@ def _print_setup():
         weasyprint.CSS(string=fonts_module.font_faces(folder), url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
     ]
-    return weasyprint, fetcher, fonts, stylesheets
+    return weasyprint, fetcher, fonts, stylesheets, folder
+
+
+@functools.cache
+def _on_demand_sheet(faces: str):
+    # Parsed once per process: parsing adds the faces to the shared font configuration.
+    weasyprint, fetcher, fonts, _, _ = _print_setup()
+    return weasyprint.CSS(string=faces, url_fetcher=fetcher, font_config=fonts)
 
 
 def _charts_as_images(page: str) -> str:
@@ -375,10 +382,13 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     Raises:
         BuildError: WeasyPrint failed.
     """
-    weasyprint, fetcher, fonts, stylesheets = _print_setup()
+    weasyprint, fetcher, fonts, stylesheets, folder = _print_setup()
     html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
     html = _wrap_long_lines(_charts_as_images(html))
     try:
+        faces = fonts_module.on_demand_faces(folder, html)
+        if faces:
+            stylesheets = [_on_demand_sheet(faces), *stylesheets]
         document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=str(PRINT_CSS.parent)).render(
             stylesheets=stylesheets, font_config=fonts
         )
