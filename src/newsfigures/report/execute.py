@@ -22,14 +22,12 @@ from pathlib import Path
 from newsfigures.core.errors import BuildError
 
 # Imported by every worker's kernel before its first job, so that the first notebook
-# does not pay for pandas and matplotlib alone. A figure a notebook shows with pyplot
-# (not a newsfigures chart, which is SVG already) is shown as SVG too, so that the
-# report holds vectors only.
-WARM_UP = (
-    "import newsfigures.report.charts, newsfigures.report.display, newsfigures.core.figures\n"
-    "from matplotlib_inline.backend_inline import set_matplotlib_formats\n"
-    "set_matplotlib_formats('svg')"
-)
+# does not pay for pandas and matplotlib alone.
+WARM_UP = "import newsfigures.report.charts, newsfigures.report.display, newsfigures.core.figures"
+#: A figure a notebook shows with pyplot (not a newsfigures chart, which is SVG already)
+#: is shown as SVG too, so that the report holds vectors only. Set as the kernel's option,
+#: it costs nothing until a notebook draws with pyplot.
+KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=svg"]
 INJECTED_ID = "injected-parameters"
 
 
@@ -163,7 +161,9 @@ class _Worker:
         self.ready: asyncio.Task | None = None
 
     async def start(self) -> None:
-        await self.km.start_kernel(cwd=str(self.cwd), stderr=self.log, stdout=self.log)
+        await self.km.start_kernel(
+            cwd=str(self.cwd), stderr=self.log, stdout=self.log, extra_arguments=KERNEL_ARGUMENTS
+        )
         await self._execute(WARM_UP, timeout=120, wait_ready=True)
 
     async def _execute(self, code: str, timeout: float, wait_ready: bool = False) -> None:
