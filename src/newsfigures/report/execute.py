@@ -159,22 +159,23 @@ class _Worker:
         self.log = open(log_dir / f"kernel-{index}.log", "wb")  # noqa: SIM115 (closed in stop())
         self.used = False
         self.ready: asyncio.Task | None = None
+        self.kc = None
 
     async def start(self) -> None:
         await self.km.start_kernel(
             cwd=str(self.cwd), stderr=self.log, stdout=self.log, extra_arguments=KERNEL_ARGUMENTS
         )
-        await self._execute(WARM_UP, timeout=120, wait_ready=True)
+        # One client for the kernel's life, handed to every job: a new client's channels
+        # cost 0.2 s each time (jupyter_client waits out the first IOPub message, which a
+        # just-connected subscriber misses). nbclient uses a client it is given.
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.allow_stdin = False
+        await self.kc.wait_for_ready(timeout=60)
+        await self._execute(WARM_UP, timeout=120)
 
-    async def _execute(self, code: str, timeout: float, wait_ready: bool = False) -> None:
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            if wait_ready:
-                await kc.wait_for_ready(timeout=60)
-            await kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
+    async def _execute(self, code: str, timeout: float) -> None:
+        await self.kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
 
     async def run(self, job: Job, timeout: float) -> Result:
         from nbclient import NotebookClient
@@ -190,6 +191,7 @@ class _Worker:
             allow_errors=False,
             resources={"metadata": {"path": str(self.cwd)}},
         )
+        client.kc = self.kc
         started = time.perf_counter()
         error = ename = evalue = None
         try:
@@ -205,9 +207,6 @@ class _Worker:
             error = f"{job.name}: a cell was still running when the build's time limit ran out"
         except DeadKernelError as exc:
             error = f"{job.name}: the kernel died ({exc}); see .cache/newsfigures/kernel-*.log"
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
         return Result(job, nb, time.perf_counter() - started, error, ename, evalue)
@@ -217,6 +216,8 @@ class _Worker:
             if self.ready is not None:
                 self.ready.cancel()
                 await asyncio.gather(self.ready, return_exceptions=True)
+            if self.kc is not None:
+                self.kc.stop_channels()
             if self.km.has_kernel:
                 await self.km.shutdown_kernel(now=True)
         finally:
