@@ -13,6 +13,9 @@ Prints, in one run:
    passage by passage is its best case.
 3. Memory: the tracemalloc peak of newsfigures on 1x and 4x that text, and their ratio
    (4 means memory grows in proportion to the text).
+4. Start-up: importing the extractor in a fresh process with its large patterns compiled
+   by ``re`` and with them rebuilt from their stored programs (newsfigures.core.patterns),
+   alternated in one run, and the ratio of the two.
 
 How quantulum3's results are mapped: each Quantity gives a span (Quantity.span) and a
 value; a quantity with an uncertainty (quantulum3's reading of "between X and Y" and
@@ -30,6 +33,7 @@ import gc
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -320,11 +324,39 @@ def memory(text: str) -> None:
     )
 
 
+_IMPORT_TIMER = (
+    "import sys, time; import pandas, text_to_num; import newsfigures.core.patterns as p\n"
+    "if sys.argv[1] == 're': p._KNOWN = False\n"
+    "if sys.argv[1] == 'stored': p.compile_pattern.__defaults__ = (0, __import__('pathlib').Path(sys.argv[2]))\n"
+    "s = time.perf_counter(); import newsfigures.extract.rules; print(time.perf_counter() - s)"
+)
+
+
+def startup(rounds: int = 5) -> None:
+    """Seconds to import the extractor (pandas already loaded), in fresh processes: its
+    patterns compiled by ``re`` against rebuilt from stored programs, alternated."""
+    with tempfile.TemporaryDirectory() as tmp:
+        times: dict[str, list[float]] = {"re": [], "stored": []}
+        subprocess.run([sys.executable, "-c", _IMPORT_TIMER, "stored", tmp], check=True, capture_output=True)
+        for _ in range(rounds):
+            for how in times:
+                run = subprocess.run(
+                    [sys.executable, "-c", _IMPORT_TIMER, how, tmp], check=True, capture_output=True, text=True
+                )
+                times[how].append(float(run.stdout))
+    compiled, stored = (statistics.median(times[k]) for k in ("re", "stored"))
+    print("\nStart-up: importing newsfigures.extract in a fresh process (median of 5, alternated)")
+    print(f"patterns compiled by re            {compiled:.3f} s")
+    print(f"rebuilt from stored programs       {stored:.3f} s")
+    print(f"ratio stored / compiled: {stored / compiled:.2f} (core.patterns pays for itself below 1.0)")
+
+
 def main() -> int:
     cases = load_cases(CASES)
     accuracy(cases)
     peers()
     throughput(cases)
+    startup()
     return 0
 
 

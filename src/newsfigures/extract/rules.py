@@ -26,6 +26,7 @@ import pandas as pd
 from text_to_num import text2num
 
 from newsfigures.core.figures import COLUMNS as SHEET_COLUMNS
+from newsfigures.core.patterns import compile_pattern
 from newsfigures.core.qualifiers import INCLUSIVE, OR_EQUAL, point_bounds
 from newsfigures.extract.vocabulary import (
     _ABBREVIATIONS,
@@ -151,7 +152,7 @@ _CURRENCY = (
     rf"|{_words(_LOWER_CODES, False)}\s)"
 )
 #: One quantity: currency, number, scale and unit, e.g. "$32.8 billion", "41.1%", "1.5m".
-_QUANTITY = re.compile(
+_QUANTITY = compile_pattern(
     rf"(?P<sign>{_SIGN})?(?:(?P<currency>{_CURRENCY})\s?)?(?P<number>{_NUMBER})(?P<and1>{_AND_FRACTION})?"
     rf"(?P<scale>{_SCALE})?(?P<and2>{_AND_FRACTION})?(?P<suffix>{_SUFFIX})?"
     # "3 dollars 50 cents", "thirteen dollars and forty-five cents"
@@ -219,7 +220,7 @@ _THE_MARK = r"(?:the\s+(?=\S+\s+(?:mark|level|threshold|barrier)\b))?"
 
 
 #: Every figure (and every look-alike that is not one), found in one scan.
-_SCAN = re.compile(
+_SCAN = compile_pattern(
     r"(?<![\w\-\u2011=<>])(?:"
     rf"(?P<skip>{_NOT_FIGURES})"
     rf"|(?P<range>(?P<range_word>[Bb]etween|[Ff]rom)\s+{_Q}(?:\s+(?:and|to)\s+|\s*[-\u2013]\s*){_Q})"
@@ -233,14 +234,14 @@ _SCAN = re.compile(
     r")"
 )
 
-_JOINED_PART = re.compile(
+_JOINED_PART = compile_pattern(
     rf"(?P<qualifier>{_words(QUALIFIER_PHRASES)})(?:(?<=[<>=~\u2248\u2264\u2265.])\s*|\s+){_QUANTITY.pattern}"
 )
-_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ans|ese|is)\b")  # "Ukrainians", "Chinese", "Israelis"
+_NATIONALITY = compile_pattern(r"[A-Z][a-z]+(?:ans|ese|is)\b")  # "Ukrainians", "Chinese", "Israelis"
 _PERSON = rf"{_words(_PERSON_NOUNS)}\b|{_NATIONALITY.pattern}"
 # Earlier in the sentence, a person or a group of people makes a bare number a count of people.
 _PEOPLE_WORDS = {w.lower() for w in _PERSON_NOUNS + _GROUP_NOUNS}
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = compile_pattern(r"[A-Za-z]+")
 _STOP = _words(
     "and or but nor than to from in on at by with for of the a an that who which whom whose "
     "were was is are be been being have has had will would could should can may might must do "
@@ -250,43 +251,43 @@ _STOP = _words(
     "however meanwhile then".split()
 )
 # The words right after a number: a person noun within three words, or the first word.
-_PERSON_AFTER = re.compile(rf"\s+(?:of\s+)?(?:(?!{_STOP}\b)[\w'\u2019.-]+\s+){{0,3}}?(?:{_PERSON})")
-_WORD_AFTER = re.compile(rf"\s+(?:of\s+)?(?!{_STOP}\b|{_words(_VERBS_AFTER, False)}\b|[a-z]+ed\b)[A-Za-z]")
+_PERSON_AFTER = compile_pattern(rf"\s+(?:of\s+)?(?:(?!{_STOP}\b)[\w'\u2019.-]+\s+){{0,3}}?(?:{_PERSON})")
+_WORD_AFTER = compile_pattern(rf"\s+(?:of\s+)?(?!{_STOP}\b|{_words(_VERBS_AFTER, False)}\b|[a-z]+ed\b)[A-Za-z]")
 # Up to eight whole words, then a casualty word, without leaving the clause. Separators are
 # never empty, so a word cannot be split two ways (no backtracking blow-up on long text).
-_CASUALTY_AHEAD = re.compile(
+_CASUALTY_AHEAD = compile_pattern(
     rf"(?:[^\w.;:!?'\u2019-]+[\w'\u2019-]+){{0,8}}?[^\w.;:!?'\u2019-]+{_words(_CASUALTY_WORDS, False)}\b"
 )
-_CASUALTY_NEXT = re.compile(rf"\s+{_words(_CASUALTY_WORDS, False)}\b")
+_CASUALTY_NEXT = compile_pattern(rf"\s+{_words(_CASUALTY_WORDS, False)}\b")
 # Verbs whose object is people, right before a figure: "the attacks killed nearly 3,000".
-_CASUALTY_BEFORE = re.compile(rf"\b{_words(_OBJECT_VERBS, False)}\s+$")
+_CASUALTY_BEFORE = compile_pattern(rf"\b{_words(_OBJECT_VERBS, False)}\s+$")
 # An aside set off by dashes after a figure ("at least 3,000 -- and possibly 10,000 --
 # troops"), or the dash closing one: the counted noun comes after it.
-_ASIDE_AFTER = re.compile(r"\s*(?:[\u2014\u2013]|--)(?:[^\u2014\u2013.;:!?]{1,80}?(?:[\u2014\u2013]|--))?(?=\s)")
+_ASIDE_AFTER = compile_pattern(r"\s*(?:[\u2014\u2013]|--)(?:[^\u2014\u2013.;:!?]{1,80}?(?:[\u2014\u2013]|--))?(?=\s)")
 # A singular noun joined to a number: "the 1,000-page report", "a 12-member panel".
-_COMPOUND = re.compile(r"[-\u2011](?P<noun>[a-z]+)\b(?![-\u2011]\w)")
+_COMPOUND = compile_pattern(r"[-\u2011](?P<noun>[a-z]+)\b(?![-\u2011]\w)")
 # A person's age: "Kim, 40, met ..." (a bare number set off by commas after a name) and "aged 40".
-_AGED_BEFORE = re.compile(r"\b(?:[Aa]ged|[Aa]ges?|[Aa]ge\s+of)\s+$")
+_AGED_BEFORE = compile_pattern(r"\b(?:[Aa]ged|[Aa]ges?|[Aa]ge\s+of)\s+$")
 _AGE_QUALIFIERS = {"more_than", "less_than", "at_least", "at_most"}
-_AGE_GROUP_BEFORE = re.compile(
+_AGE_GROUP_BEFORE = compile_pattern(
     r"\b(?:adults|people|persons|children|kids|men|women|patients|pensioners|those|anyone|everyone|voters|"
     r"residents|workers|drivers|teenagers|boys|girls|citizens|individuals|Americans|Britons)(?:\s+aged)?\s+$"
 )
-_AGE_AFTER = re.compile(r"\s*(?:[,)]|[.;!?](?:\s|$))")
-_CURRENCY_OF = re.compile(rf"\s+of\s+({_words(_CURRENCY_WORDS, False)})\b")
-_NOT_AFTER = re.compile(
+_AGE_AFTER = compile_pattern(r"\s*(?:[,)]|[.;!?](?:\s|$))")
+_CURRENCY_OF = compile_pattern(rf"\s+of\s+({_words(_CURRENCY_WORDS, False)})\b")
+_NOT_AFTER = compile_pattern(
     rf"\s+(?:ago|later|earlier|from\s+now)\b|\s*[-\u2013]?\s*{_MONTH}|\s*(?:[AaPp]\.?[Mm]\.?(?!\w)|GMT\b|UTC\b)"
     r"|[:/]\d"
 )
 # A qualifier after the counted noun: "200 roads or more", "50 people or fewer", ending the phrase
 # ("... or more, ...", "... or fewer attended"), so that "200 roads or more bridges" is left alone.
-_POSTFIX_AFTER_NOUN = re.compile(
+_POSTFIX_AFTER_NOUN = compile_pattern(
     rf"(?:\s+(?!{_STOP}\b)[a-z][a-z'\u2019-]*){{1,2}}?"
     rf"\s+(?P<postfix>{_words([p for p in _POSTFIX_QUALIFIERS if p.startswith('or ')], False)})\b"
     rf"(?!\s+than\b)(?=\s*(?:[.,;:!?)\u2014]|$)|\s+(?:{_STOP}\b|[a-z]+ed\b))"
 )
-_CHANGE_BEFORE = re.compile(rf"\b{_words(_CHANGE_VERBS)}\s+$")
-_DETERMINER_BEFORE = re.compile(rf"\b{_words(_DETERMINERS)}\s+$")
+_CHANGE_BEFORE = compile_pattern(rf"\b{_words(_CHANGE_VERBS)}\s+$")
+_DETERMINER_BEFORE = compile_pattern(rf"\b{_words(_DETERMINERS)}\s+$")
 
 _NAME = (
     rf"(?!(?:{'|'.join(_NOT_NAMES)})\b)(?:(?:[A-Z]\.){{2,}}|(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Sen|Rep|Gov|Adm)\."
@@ -314,7 +315,7 @@ _AUXILIARY = (
 #: Attribution phrases inside a sentence: "according to X", "X says", ", said X."
 #: ``aside`` marks a phrase set off from what it reports ("..., the U.S. says, ...",
 #: "..., said X."); the other kind introduces what follows it ("officials said the ...").
-_ATTRIBUTION = re.compile(
+_ATTRIBUTION = compile_pattern(
     rf"[Aa]ccording\s+to\s+(?P<according>{_SOURCE})"
     # "..., per IISS." and "Per the ministry, ...": "per" after a comma, bracket or dash, or
     # capitalised; a rate ("$5 per barrel", "per capita") follows its number with no comma.
@@ -323,21 +324,21 @@ _ATTRIBUTION = re.compile(
     rf"|(?<=[,\u201d\"])\s*{_SAY}\s+(?P<after>{_SOURCE})(?=\s*(?:[.,;!?]|$))"
 )
 # Every attribution phrase holds one of these: a speech verb, "according to" or "per".
-_ATTRIBUTION_HINT = re.compile(rf"{_SAY}\b|[Aa]ccording\s+to|[Pp]er\s")
-_NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME})*")
+_ATTRIBUTION_HINT = compile_pattern(rf"{_SAY}\b|[Aa]ccording\s+to|[Pp]er\s")
+_NAMES_ONLY = compile_pattern(rf"{_NAME}(?:\s+{_NAME})*")
 # A name before an appositive age; not a place after a preposition ("in Kharkiv, 40 ...").
-_NAME_BEFORE = re.compile(
+_NAME_BEFORE = compile_pattern(
     "".join(rf"(?<!\b{w} )" for p in "in at on to from near".split() for w in (p, p.capitalize()))
     + rf"(?<![\w'\u2019.-]){_NAME}(?:\s+{_NAME})*,\s*$"
 )
 # Between a figure and a later "X said ..." phrase, this ends the figure's clause.
 # Between an attribution and a later figure, this ends the phrase's reach: "..., a poll found, while ...".
-_STRONG_BREAK = re.compile(r"[;:]|,\s+(?:while|whereas|although|though|but|yet)\b")
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|as|yet)\b")
+_STRONG_BREAK = compile_pattern(r"[;:]|,\s+(?:while|whereas|although|though|but|yet)\b")
+_CLAUSE_BREAK = compile_pattern(r"[;:]|,\s+(?:and|but|while|whereas|although|though|as|yet)\b")
 #: Longest sentence kept whole, in characters; longer runs without a full stop are cut at a
 #: space, so that attribution and the ``sentence`` column stay linear in the text.
 MAX_SENTENCE = 1000
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
+_SENTENCE_END = compile_pattern(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
 
 # The sheet's columns keep the sheet's dtypes; ``sentence`` and ``kind`` are the extractor's own.
 _SHEET_PART = ("value", "lower", "upper", "unit", "qualifier", "attribution", "surface", "char_start", "char_end")
@@ -346,12 +347,12 @@ _COLUMNS = {**{c: SHEET_COLUMNS[c] for c in _SHEET_PART}, "sentence": "str", "ki
 # --- Reading one match -------------------------------------------------------------------
 
 
-_SPACES = re.compile(r"[\s\-\u2011]+")
-_PLAIN = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_WHOLE_WORDS = re.compile(
+_SPACES = compile_pattern(r"[\s\-\u2011]+")
+_PLAIN = compile_pattern(r"\d[\d,]*(?:\.\d+)?")
+_WHOLE_WORDS = compile_pattern(
     r"(?!.*\b(?:a|an|half|quarter|dozens?|point|lakhs?|crores?)\b)[A-Za-z][A-Za-z\s-]*", re.IGNORECASE
 )
-_TOKEN = re.compile(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[A-Za-z]+")
+_TOKEN = compile_pattern(r"\d+/\d+|[\d.]*\d|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[A-Za-z]+")
 _DIGIT_WORDS = {w: str(i) for w, i in _SMALL.items() if i < 10}
 
 
