@@ -161,10 +161,15 @@ class _Worker:
         self.ready: asyncio.Task | None = None
         self.kc = None
 
-    async def start(self) -> None:
+    async def launch(self) -> None:
+        """Start the kernel's process (a tenth of a second); :meth:`start` then waits for it."""
         await self.km.start_kernel(
             cwd=str(self.cwd), stderr=self.log, stdout=self.log, extra_arguments=KERNEL_ARGUMENTS
         )
+
+    async def start(self) -> None:
+        if not self.km.has_kernel:
+            await self.launch()
         # One client for the kernel's life, handed to every job: a new client's channels
         # cost 0.2 s each time (jupyter_client waits out the first IOPub message, which a
         # just-connected subscriber misses). nbclient uses a client it is given.
@@ -246,6 +251,13 @@ class KernelPool:
         self.workers = [_Worker(i, cwd, log_dir) for i in range(max(1, workers))]
 
     async def __aenter__(self) -> KernelPool:
+        # The processes first, one after the other and before the caller's own work (which
+        # would hold the GIL), so that every kernel loads its libraries from the start.
+        for worker in self.workers:
+            try:
+                await worker.launch()
+            except Exception:  # reported by run(), as a kernel that did not start
+                break
         for worker in self.workers:
             worker.ready = asyncio.ensure_future(worker.start())
         return self
