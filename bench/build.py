@@ -12,6 +12,7 @@
         the rounds (it downloads every package)
 
 Every case is a fresh subprocess (Python start-up included), timed with a wall clock,
+run as make runs it (without PYTHONDONTWRITEBYTECODE, so bytecode is kept as usual),
 repeated ``--repeat`` times in rotation so that machine noise hits all cases alike;
 medians are printed with their ratio to (e), and (b)/(a).
 
@@ -119,6 +120,8 @@ def main() -> int:
             shutil.copy(path, nb_dir / path.name)
         floor = floor_script(work)
         env = {**os.environ, "NEWSFIGURES_CACHE": str(work / "cache"), "PYTHONWARNINGS": "ignore"}
+        # Every case runs as under make, which lets Python keep bytecode (the Makefile says why).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         build = [
             PYTHON,
             "-m",
