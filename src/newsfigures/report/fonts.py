@@ -79,22 +79,24 @@ def fonts_dir() -> Path:
 
 
 def print_fonts(cache_dir: Path | None = None) -> Path:
-    """Return the folder of the PDF's fonts: the DejaVu faces without their OpenType
-    layout tables, made where missing or damaged.
+    """Return the folder of the PDF's DejaVu faces, without their OpenType layout tables,
+    made where missing or damaged. (The fallback faces are read in place, from their
+    packages: :func:`fallback_files`.)
 
     WeasyPrint drops those tables (GSUB, GPOS) from the fonts it embeds anyway, but only
     after fontTools has parsed them, which is most of the cost of writing the PDF.
     Without them, HarfBuzz kerns from the fonts' classic ``kern`` table.
+
+    Raises:
+        ModuleNotFoundError: a fallback face's package is not installed.
     """
     import fontTools
     from fontTools.ttLib import TTFont
 
     sources = [fonts_dir() / file for _, file, _, _ in FACES]
-    fallbacks = [fallback_path(package, file) for _, package, file in FALLBACKS]
+    fallback_files()  # a missing package is reported before any work
     stamp = hashlib.sha256(
-        repr(
-            [fontTools.version, "source timestamps"] + [(p.name, p.stat().st_size) for p in sources + fallbacks]
-        ).encode()
+        repr([fontTools.version, "source timestamps"] + [(p.name, p.stat().st_size) for p in sources]).encode()
     )
     folder = (cache_dir or paths.CACHE_DIR) / "fonts" / stamp.hexdigest()[:16]
     for source in sources:
@@ -109,25 +111,32 @@ def print_fonts(cache_dir: Path | None = None) -> Path:
             buffer = io.BytesIO()
             font.save(buffer)
             write_checked(target, buffer.getvalue())
-    for source in fallbacks:  # kept whole: their scripts need the layout tables
-        target = folder / source.name
-        if read_checked(target) is None:
-            write_checked(target, source.read_bytes())
     return folder
 
 
-def on_demand_faces(folder: Path, page: str) -> str:
+def fallback_files() -> dict[str, Path]:
+    """The fallback faces' files in their packages, by family, in the order of
+    :data:`FALLBACKS`. They are used whole and in place (their scripts need the layout
+    tables; a copy would cost a cold build 20 MB of writing and every build the hashing).
+
+    Raises:
+        ModuleNotFoundError: a fallback face's package is not installed.
+    """
+    return {family: fallback_path(package, file) for family, package, file in FALLBACKS}
+
+
+def on_demand_faces(page: str) -> str:
     """The ``@font-face`` rules of the :data:`ON_DEMAND` faces that ``page`` has characters of."""
     return "\n".join(
-        f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); }}'
-        for family, _, file in FALLBACKS
+        f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); }}'
+        for family, path in fallback_files().items()
         if family in ON_DEMAND and ON_DEMAND[family].search(page)
     )
 
 
 def font_faces(folder: Path) -> str:
-    """The ``@font-face`` rules for the faces in ``folder`` (but the :data:`ON_DEMAND`
-    ones), and the font stacks of the PDF's text (DejaVu, then the fallbacks), which win
+    """The ``@font-face`` rules for the DejaVu faces in ``folder`` and the fallback faces
+    (but the :data:`ON_DEMAND` ones), and the font stacks of the PDF's text (DejaVu, then the fallbacks), which win
     over any other stylesheet's."""
     faces = [
         f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); '
@@ -135,8 +144,8 @@ def font_faces(folder: Path) -> str:
         for family, file, weight, style in FACES
     ]
     faces += [
-        f'@font-face {{ font-family: "{family}"; src: url("{(folder / file).as_uri()}"); }}'
-        for family, _, file in FALLBACKS
+        f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); }}'
+        for family, path in fallback_files().items()
         if family not in ON_DEMAND
     ]
     # More specific than any rule of print.css, so that its stacks get the fallbacks too.

@@ -219,15 +219,16 @@ def _unbroken_urls(page: str) -> str:
     return re.sub(r"(<a\b[^>]*>)(https?://[^<\s]+)</a>", split, page)
 
 
-def _offline_fetcher(allowed_dirs: list[Path]):
-    """A WeasyPrint URL fetcher that serves data: URIs and files under ``allowed_dirs``.
+def _offline_fetcher(allowed: list[Path]):
+    """A WeasyPrint URL fetcher that serves data: URIs and the files in or under ``allowed``
+    (folders and files).
 
     Anything else (http, https, other local files) is refused, so neither a hostile
     sheet nor a stray stylesheet link can make a build reach the network.
     """
     from weasyprint.urls import URLFetcher
 
-    roots = [d.resolve() for d in allowed_dirs]
+    roots = [d.resolve() for d in allowed]
 
     class OfflineFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -295,7 +296,7 @@ def _print_setup():
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fonts_module.one_subsetting_path()
     folder = fonts_module.print_fonts()
-    fetcher = _offline_fetcher([folder])
+    fetcher = _offline_fetcher([folder, *fonts_module.fallback_files().values()])
     fonts = FontConfiguration()
     stylesheets = [
         weasyprint.CSS(string=fonts_module.font_faces(folder), url_fetcher=fetcher, font_config=fonts),
@@ -386,7 +387,7 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
     html = _wrap_long_lines(_charts_as_images(html))
     try:
-        faces = fonts_module.on_demand_faces(folder, html)
+        faces = fonts_module.on_demand_faces(html)
         if faces:
             stylesheets = [_on_demand_sheet(faces), *stylesheets]
         document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=str(PRINT_CSS.parent)).render(
