@@ -13,10 +13,13 @@ HarfBuzz's subsetting library, so the PDF's bytes do not depend on the machine.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from newsfigures.core import paths
 from newsfigures.core.fileio import read_checked, write_checked
@@ -86,15 +89,11 @@ def print_fonts(cache_dir: Path | None = None) -> Path:
     WeasyPrint drops those tables (GSUB, GPOS) from the fonts it embeds anyway, but only
     after fontTools has parsed them, which is most of the cost of writing the PDF.
     Without them, HarfBuzz kerns from the fonts' classic ``kern`` table.
-
-    Raises:
-        ModuleNotFoundError: a fallback face's package is not installed.
     """
     import fontTools
     from fontTools.ttLib import TTFont
 
     sources = [fonts_dir() / file for _, file, _, _ in FACES]
-    fallback_files()  # a missing package is reported before any work
     stamp = hashlib.sha256(
         repr([fontTools.version, "source timestamps"] + [(p.name, p.stat().st_size) for p in sources]).encode()
     )
@@ -114,15 +113,17 @@ def print_fonts(cache_dir: Path | None = None) -> Path:
     return folder
 
 
-def fallback_files() -> dict[str, Path]:
+@functools.cache
+def fallback_files() -> Mapping[str, Path]:
     """The fallback faces' files in their packages, by family, in the order of
-    :data:`FALLBACKS`. They are used whole and in place (their scripts need the layout
-    tables; a copy would cost a cold build 20 MB of writing and every build the hashing).
+    :data:`FALLBACKS` (looked up once per process). They are used whole and in place
+    (their scripts need the layout tables; a copy would cost a cold build 20 MB of
+    writing and every build the hashing).
 
     Raises:
         ModuleNotFoundError: a fallback face's package is not installed.
     """
-    return {family: fallback_path(package, file) for family, package, file in FALLBACKS}
+    return MappingProxyType({family: fallback_path(package, file) for family, package, file in FALLBACKS})
 
 
 def on_demand_faces(page: str) -> str:

@@ -302,13 +302,13 @@ def _print_setup():
         weasyprint.CSS(string=fonts_module.font_faces(folder), url_fetcher=fetcher, font_config=fonts),
         weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
     ]
-    return weasyprint, fetcher, fonts, stylesheets, folder
+    return weasyprint, fetcher, fonts, stylesheets
 
 
 @functools.cache
 def _on_demand_sheet(faces: str):
     # Parsed once per process: parsing adds the faces to the shared font configuration.
-    weasyprint, fetcher, fonts, _, _ = _print_setup()
+    weasyprint, fetcher, fonts, _ = _print_setup()
     return weasyprint.CSS(string=faces, url_fetcher=fetcher, font_config=fonts)
 
 
@@ -383,7 +383,7 @@ def render_pdf(html: str, title: str = "Report") -> bytes:
     Raises:
         BuildError: WeasyPrint failed.
     """
-    weasyprint, fetcher, fonts, stylesheets, folder = _print_setup()
+    weasyprint, fetcher, fonts, stylesheets = _print_setup()
     html = re.sub(r"<!-- newsfigures:screen-css -->.*?<!-- /newsfigures:screen-css -->", "", html, flags=re.S)
     html = _wrap_long_lines(_charts_as_images(html))
     try:
