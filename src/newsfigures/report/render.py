@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlparse
 
 from newsfigures.core.errors import BuildError
 from newsfigures.report import fonts as fonts_module
+from newsfigures.report import svg_runs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PRINT_CSS = Path(__file__).resolve().parent / "style" / "print.css"
@@ -295,6 +296,7 @@ def _print_setup():
     # none of them matters for print, and they would bury the build's own messages.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fonts_module.one_subsetting_path()
+    svg_runs.use_runs()
     folder = fonts_module.print_fonts()
     fetcher = _offline_fetcher([folder, *fonts_module.fallback_files().values()])
     fonts = FontConfiguration()
