@@ -660,22 +660,29 @@ async def _on_pool(pool, plan, result, manifest, jobs, texts, tables_fresh, timi
         raise BuildError(f"{kept}; the previous report is unchanged")
 
     plan.stage = "while writing the tables and rendering the report"
-    tasks = [loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)]
-    if not tables_fresh:
-        write = Job(
-            code=_STAGE_TABLES.format(
-                data_out=str(plan.data_out),
-                story=str(plan.story.path),
-                sheet=str(plan.sheet),
-                reference=str(plan.reference) if plan.reference else None,
-            ),
-            label="tables",
-        )
-        tasks.append(pool.run([write], plan.remaining()))
-    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    write = Job(
+        code=_STAGE_TABLES.format(
+            data_out=str(plan.data_out),
+            story=str(plan.story.path),
+            sheet=str(plan.sheet),
+            reference=str(plan.reference) if plan.reference else None,
+        ),
+        label="tables",
+    )
+
+    async def tables_then_close():
+        try:
+            return None if tables_fresh else await pool.run([write], plan.remaining())
+        finally:
+            # Nothing more runs on the kernels: they shut down while the report renders,
+            # not after it (a tenth of a second at the end of every cold build).
+            await pool.close()
+
+    render = loop.run_in_executor(None, _render_if_needed, plan, result, manifest, texts)
+    outcomes = await asyncio.gather(render, tables_then_close(), return_exceptions=True)
     staged = outcomes[0] if isinstance(outcomes[0], dict) else {}
     tables = None
-    if len(outcomes) > 1 and isinstance(outcomes[1], list) and outcomes[1] and not outcomes[1][0].error:
+    if isinstance(outcomes[1], list) and outcomes[1] and not outcomes[1][0].error:
         tables = json.loads(outcomes[1][0].stdout())
         staged.update({Path(k): Path(v) for k, v in tables["staged"].items()})
     for outcome in outcomes:

@@ -223,6 +223,7 @@ class _Worker:
                 await asyncio.gather(self.ready, return_exceptions=True)
             if self.kc is not None:
                 self.kc.stop_channels()
+                self.kc = None
             if self.km.has_kernel:
                 await self.km.shutdown_kernel(now=True)
         finally:
@@ -263,6 +264,10 @@ class KernelPool:
         return self
 
     async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Shut the kernels down (again a no-op); errors in doing so are ignored."""
         await asyncio.gather(*(w.stop() for w in self.workers), return_exceptions=True)
 
     async def run(self, jobs: list[Job], timeout: float, on_done=None, on_start=None) -> list[Result]:
