@@ -482,6 +482,19 @@ def test_armed_forces_chart_puts_counts_beside_the_quoted_figures(reference_inpu
     assert "North Korea 1,469,000 (2020)" in alt_text(fig)
 
 
+def test_armed_forces_chart_names_the_outlet_as_the_counts_chart_does(reference_inputs, figures, sources):
+    from newsfigures.report.charts import armed_forces_chart
+
+    forces = reference_inputs["forces"]
+    assert forces.loc[forces["kind"] == "article", "source"].tolist() == ["nbc-2024-10-24"] * 2
+    assert forces.loc[forces["kind"] == "WDI", "source"].isna().all()
+    # The army's size has no attribution: both charts credit it to the article's outlet.
+    army = "(stated by NBC News)"
+    assert army in _texts(armed_forces_chart(forces, source=WDI_LINE, sources=sources))
+    assert army in _texts(counts_chart(force_sizes(figures), sources))
+    assert "(stated by the outlet)" in _texts(armed_forces_chart(forces, source=WDI_LINE))
+
+
 def _every_chart(figures, sources, reference_inputs) -> dict[str, Figure]:
     from newsfigures.report.charts import armed_forces_chart, group_share_lines_chart, member_breakdown_chart
 

@@ -248,7 +248,14 @@ def _positive(kind):
 
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``python -m newsfigures``."""
-    top = argparse.ArgumentParser(prog="python -m newsfigures", description=__doc__.split("\n\n")[0])
+    top = argparse.ArgumentParser(
+        prog="python -m newsfigures",
+        description="Turn the figures quoted in news articles into tidy, sourced tables, check them against "
+        "reference data and build a story's HTML and PDF report. Start with 'build' (the example story) or "
+        "'new' (a story of your own); 'COMMAND --help' tells more.",
+        epilog="Errors caused by input print one line on stderr and exit with status 1; usage errors exit "
+        "with status 2.",
+    )
     top.add_argument("--version", action="version", version=f"newsfigures {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -652,7 +652,8 @@ def armed_forces_comparison(
         One row per mark: first the countries, largest first, then the article's figures
         in ``figure_ids`` order. Columns: ``kind`` (``WDI`` or ``article``), ``measure``
         (what the row shows), ``iso3`` (WDI rows), ``qualifier`` (``exact`` for WDI rows),
-        ``attribution``, ``surface``, ``unit`` (``people``) str; ``year`` Int64 (WDI rows);
+        ``attribution``, ``surface``, ``unit`` (``people``), ``source`` (the figure's
+        source key; article rows) str; ``year`` Int64 (WDI rows);
         ``value, lower, upper`` float64, people. Sources: World Bank, World Development Indicators (IISS); the
         article's figures as quoted.
 
@@ -674,6 +675,7 @@ def armed_forces_comparison(
             "lower": latest["personnel"],
             "upper": latest["personnel"],
             "unit": "people",
+            "source": pd.NA,
         }
     )
     quoted = figures.set_index("figure_id")
@@ -692,6 +694,7 @@ def armed_forces_comparison(
             "lower": article["lower"],
             "upper": article["upper"],
             "unit": article["unit"],
+            "source": article["source"] if "source" in article.columns else pd.NA,
         }
     )
     frame = pd.concat([wdi, article], ignore_index=True)
@@ -708,6 +711,7 @@ def armed_forces_comparison(
             "lower": "float64",
             "upper": "float64",
             "unit": "str",
+            "source": "str",
         }
     )
 

@@ -1333,7 +1333,9 @@ def group_share_lines_chart(
 
 
 @_styled
-def armed_forces_chart(comparison: pd.DataFrame, *, source: str, title: str | None = None) -> Figure:
+def armed_forces_chart(
+    comparison: pd.DataFrame, *, source: str, title: str | None = None, sources: pd.DataFrame | None = None
+) -> Figure:
     """Chart armed forces personnel (WDI) beside the article's force sizes, on a log scale.
 
     WDI counts are dark squares; the article's figures are red, drawn as their qualifiers
@@ -1345,6 +1347,8 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str, title: str | No
             one row per mark, top to bottom. Units: people.
         source: the source line, printed as given (e.g. built with :func:`wdi_source`).
         title: the chart title; default a generic one.
+        sources: the story's sources (``key, outlet``), to name the outlet of a figure
+            with no attribution (by the comparison's ``source``); else "the outlet".
 
     Returns:
         A :class:`~matplotlib.figure.Figure` (8 in wide) with alt text (:func:`alt_text`).
@@ -1362,6 +1366,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str, title: str | No
         raise ValueError("armed_forces_chart: every number must be positive for the log scale")
     comparison, note = _largest(comparison, MAX_ROWS, "rows")
     rows = list(comparison.itertuples(index=False))
+    outlets = _outlets(comparison, sources)
     wdi_years = sorted({int(r.year) for r in rows if r.kind == "WDI" and pd.notna(r.year)})
     year_text = f"{wdi_years[-1]}" if len(wdi_years) == 1 else ", ".join(map(str, wdi_years))
     fig, ax = _frame(
@@ -1407,7 +1412,7 @@ def armed_forces_chart(comparison: pd.DataFrame, *, source: str, title: str | No
                 va="center",
                 fontsize=9,
             )
-            labels.append(_row_label(r, None, 28, max_lines=3))
+            labels.append(_row_label(r, outlets[y], 28, max_lines=3))
             described.append(f"{r.measure}: {label}, as quoted")
         if kind not in kinds:
             kinds.append(kind)
