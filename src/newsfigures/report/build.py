@@ -341,7 +341,8 @@ def build(
     elif paths.article_text_path().is_file():
         article = paths.article_text_path().resolve()
     if not sheet.is_file():
-        raise FigureSheetError(sheet, [(None, None, "no such file")])
+        what = "is a directory, not a CSV file" if sheet.is_dir() else "no such file"
+        raise FigureSheetError(sheet, [(None, None, what)])
     citations = read_citations(story.sources)
     sources = _notebooks(story, notebooks_dir)
     notebooks_dir = sources[0].parent  # the kernels' working folder, as for a user's `make lab`
