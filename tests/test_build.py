@@ -409,7 +409,6 @@ def test_cli_reports_a_failed_build_in_one_line(tmp_path):
 
 @pytest.mark.parametrize("given, said", [("missing.csv", "no such file"), (".", "is a directory, not a CSV file")])
 def test_a_sheet_that_is_not_a_file_is_named_with_what_it_is(tmp_path, given, said):
-
     with pytest.raises(FigureSheetError, match=rf"^{re.escape(str(tmp_path / given))}: {said}$"):
         build(tmp_path / given, tmp_path / "reports", tmp_path / "processed", quiet=True)
     assert not (tmp_path / "reports").exists()
