@@ -419,6 +419,36 @@ def test_breakdown_chart_stacks_members_to_the_group_share(reference_inputs):
     assert "China" in alt_text(fig) and "41.1%" in alt_text(fig)
 
 
+def test_breakdown_labels_sit_under_their_own_bar_and_apart(reference_inputs):
+    from newsfigures.report.charts import member_breakdown_chart
+
+    fig = member_breakdown_chart(
+        reference_inputs["breakdown"], reference_inputs["marks"], source=WDI_LINE, groups={1: "BRICS-5", 2: "BRICS-9"}
+    )
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ax = fig.axes[0]
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    rows = {}  # bar row -> its pixel extent (top and bottom; y grows upwards)
+    for b in _bars(ax):
+        extent = b.get_window_extent(renderer)
+        row = rows.setdefault(round(b.get_y() + b.get_height() / 2), [extent.y0, extent.y1])
+        row[0], row[1] = min(row[0], extent.y0), max(row[1], extent.y1)
+    labels = [a for a in ax.texts if a.get_text().startswith(("BRICS-5 ", "article "))]
+    assert len(labels) == 6  # a group share and an article figure under each of three bars
+    for y, (bottom, _) in rows.items():
+        below = rows.get(y + 1, [None, -1e9])[1]
+        mine = [a.get_window_extent(renderer) for a in labels if round(a.xy[1] - 0.36) == y]
+        assert len(mine) == 2, y
+        for extent in mine:
+            # under its own bar, above the next bar: the gap holds one row's labels
+            assert extent.y1 <= bottom + 0.5 and extent.y0 >= below - 0.5, (y, extent)
+        left, right = sorted(mine, key=lambda e: e.x0)
+        assert left.x1 <= right.x0, y  # side by side, not overprinted
+
+
 def test_share_lines_chart_has_a_panel_per_measure_and_the_article_lines(reference_inputs):
     from newsfigures.report.charts import group_share_lines_chart
 

@@ -1039,7 +1039,9 @@ def member_breakdown_chart(
     ax.set_xlim(0, math.ceil((top + 16) / 10) * 10)
     ax.xaxis.set_major_locator(FixedLocator(range(0, int(ax.get_xlim()[1]) + 1, 10)))
     ax.xaxis.set_major_formatter(_percent_ticks())
-    ax.set_ylim(len(indicators) - 0.35, -0.75)
+    # A row's labels (the first group's share, the article's figure) go under its bar,
+    # so that the gap between two bars holds one row's labels, not one from each.
+    ax.set_ylim(len(indicators) - 0.1, -0.5)
     ax.set_yticks(
         range(len(indicators)),
         [
@@ -1075,18 +1077,6 @@ def member_breakdown_chart(
             elif r.cohort == 2:
                 second = left
         whole = left
-        if first is not None:
-            ax.plot([first, first], [y - 0.36, y + 0.25], color=INK, lw=1.4)
-            ax.annotate(
-                _t(f"{names[1]} {first:.1f}%"),
-                (first, y - 0.36),
-                xytext=(-2, 3),
-                textcoords="offset points",
-                ha="right",
-                va="bottom",
-                fontsize=8,
-                color=INK,
-            )
         end = [f"{names[2] if second else 'total'} {second or whole:.1f}%"]
         if second and whole - second > 1e-9:
             others = ", ".join(parts.loc[parts["cohort"] >= 3, "country"])
@@ -1096,21 +1086,29 @@ def member_breakdown_chart(
         ax.annotate(
             _t("\n".join(end)), (reach, y), xytext=(8, 0), textcoords="offset points", va="center", fontsize=8.5
         )
+        # Under the bar, each label beside its own line: the leftmost ends at its line,
+        # the others start at theirs, so two close values never overprint.
+        under = []
+        if first is not None:
+            ax.plot([first, first], [y - 0.25, y + 0.36], color=INK, lw=1.4)
+            under.append((first, f"{names[1]} {first:.1f}%", INK))
         mark_text = ""
         if mark_rows is not None:
             for m in mark_rows.itertuples(index=False):
-                ax.plot([m.value, m.value], [y - 0.32, y + 0.32], color=ACCENT, lw=2.2, ls=(0, (2, 1.2)))
-                ax.annotate(
-                    _t(f"article {m.label}"),
-                    (m.value, y + 0.32),
-                    xytext=(0, -3),
-                    textcoords="offset points",
-                    ha="center",
-                    va="top",
-                    fontsize=8,
-                    color=ACCENT,
-                )
+                ax.plot([m.value, m.value], [y - 0.32, y + 0.36], color=ACCENT, lw=2.2, ls=(0, (2, 1.2)))
+                under.append((m.value, f"article {m.label}", ACCENT))
                 mark_text = f"; the article\u2019s figure is {m.label}"
+        for i, (x, words, color) in enumerate(sorted(under, key=lambda u: u[0])):
+            ax.annotate(
+                _t(words),
+                (x, y + 0.36),
+                xytext=(-3 if i == 0 and len(under) > 1 else 3, -1),
+                textcoords="offset points",
+                ha="right" if i == 0 and len(under) > 1 else "left",
+                va="top",
+                fontsize=8,
+                color=color,
+            )
         big = parts.nlargest(2, "share_pct")
         described.append(
             f"{parts['measure'].iloc[0]}: {names[1]} {first or 0:.1f}%, whole group {whole:.1f}%, of which "
