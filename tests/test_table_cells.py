@@ -51,3 +51,13 @@ def test_dates_in_the_pages_text_stay_whole_but_not_in_code_or_the_head():
     for whole in ("1 July 2026", "June 2024", "2026-07-01"):
         assert f'<span class="nf-nowrap">{whole}</span>' in page, whole
     assert "<code>2026-07-01</code>" in page
+
+
+def test_only_a_table_too_wide_for_a_phone_says_to_scroll_it():
+    from newsfigures.report.display import SCROLL_CUE_COLUMNS
+
+    cue = "Scroll the table sideways for more columns"
+    narrow = pd.DataFrame({f"c{i}": ["x"] for i in range(SCROLL_CUE_COLUMNS - 1)})
+    wide = pd.DataFrame({f"c{i}": ["x"] for i in range(SCROLL_CUE_COLUMNS)})
+    assert cue not in table_html(narrow)
+    assert table_html(wide).count(cue) == 1

@@ -154,6 +154,9 @@ def _rows_shown(frame: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, str |
 
 #: Columns from which a table is set smaller in print (print.css, ``nf-wide``).
 WIDE_TABLE_COLUMNS = 7
+#: Columns from which a table is likely wider than a phone (400 px) and gets a cue to
+#: scroll it sideways there; narrower tables fit, and a cue under them would say a false thing.
+SCROLL_CUE_COLUMNS = 5
 
 # A cell that is a number (with its sign, unit or percent) or a date, and nothing else.
 _NUMBER = re.compile(r"^[+\u2212-]?[\d,.]+(?:\s?(?:%|pp|million|billion))?$")
@@ -205,7 +208,7 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     Returns:
         An HTML ``<table class="nf-table">`` string (no index column), wrapped in a
         ``<div class="nf-table-block">`` that scrolls sideways on a narrow screen (with
-        a cue saying so); in print a long table breaks between rows, its header
+        a cue saying so, from :data:`SCROLL_CUE_COLUMNS` columns); in print a long table breaks between rows, its header
         repeated. Columns of numbers get ``class="nf-num"`` (right-aligned, tabular
         figures, never broken), columns of dates ``class="nf-nowrap"``, and a number
         said with a space inside (``1 million``, ``USD 1.5 billion``) in a cell of text
@@ -229,10 +232,11 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     )
     caption_html = f"\n<caption>{html.escape(curly(caption), quote=False)}</caption>" if caption else ""
     wide = " nf-wide" if len(cells.columns) >= WIDE_TABLE_COLUMNS else ""
+    cue = len(cells.columns) >= SCROLL_CUE_COLUMNS
     return (
         f'<div class="nf-table-block">\n<table class="nf-table{wide}">{caption_html}\n'
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
-        '<p class="nf-scroll-cue">Scroll the table sideways for more columns \u2192</p>'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>"
+        + ('\n<p class="nf-scroll-cue">Scroll the table sideways for more columns \u2192</p>' if cue else "")
         + (f'\n<p class="nf-note">{html.escape(note)}</p>' if note else "")
     )
 
