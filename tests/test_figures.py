@@ -164,7 +164,13 @@ BAD_SHEETS = {
         lambda t: t.replace("3000,3000,,people", "inf,3000,,people"),
         2,
         "value",
-        "inf is not a finite number",
+        "'inf' is not a finite number",
+    ),
+    "value too large for a float, quoted as typed": (
+        lambda t: t.replace("3000,3000,,people", "1e400,3000,,people"),
+        2,
+        "value",
+        "'1e400' is not a finite number",
     ),
     "one measure in two units": (
         lambda t: t.replace(
@@ -220,6 +226,16 @@ def test_unreadable_sheets(tmp_path, content, words):
     sheet.write_bytes(content)
     with pytest.raises(FigureSheetError, match=words):
         load_figures(sheet)
+
+
+def test_a_cell_of_spaces_only_is_an_empty_cell(tmp_path):
+    sheet = tmp_path / "figures.csv"
+    # "at least 3,000" has no upper bound and the army's size no attribution: typed as spaces.
+    text = paths.SHEET.read_text().replace("3000,3000,,people", "3000,3000,   ,people")
+    sheet.write_text(text.replace("people,approximate,,", "people,approximate,  ,"))
+    assert sheet.read_text() != paths.SHEET.read_text()
+    read, expected = load_figures(sheet), load_figures(paths.SHEET)
+    pd.testing.assert_frame_equal(read, expected)
 
 
 def test_missing_sheet(tmp_path):

@@ -180,6 +180,13 @@ def _text_read_as_missing(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
     return problems
 
 
+def _as_written(frame: pd.DataFrame, failure):
+    # A number fails a check as pandas read it (1e400 as inf): quote the cell as typed.
+    if failure.check == "finite" and failure.line and failure.checked_column in frame.columns:
+        return frame.at[failure.line - 2, failure.checked_column]
+    return failure.case
+
+
 def _describe(check: str, column: str, case, topics=None) -> str:
     """Turn a pandera check name and failure case into a sentence."""
     if check.startswith("coerce_dtype"):
@@ -246,7 +253,7 @@ def validate_figures(
     except pandera.errors.SchemaErrors as exc:
         said = {(line, column) for line, column, _ in problems}
         problems |= {
-            (f.line or 0, f.column, _describe(f.check, f.checked_column, f.case, topics))
+            (f.line or 0, f.column, _describe(f.check, f.checked_column, _as_written(frame, f), topics))
             for f in failures(exc, COLUMNS)
             if (f.line, f.column) not in said  # a 'NaN' read as missing fails as empty too: say it once
         }
@@ -292,6 +299,11 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
     header = [str(c).strip() if pd.notna(c) else "" for c in raw.iloc[0]]
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
+    # A cell of spaces only is an empty cell, as it looks in a spreadsheet.
+    for column in frame.columns.unique():
+        cells = frame[column]
+        if isinstance(cells, pd.Series):
+            frame[column] = cells.mask(cells.str.fullmatch(r"\s+", na=False))
     return frame
 
 
