@@ -269,7 +269,8 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
     """Read a figure sheet CSV as strings, without validating it.
 
     Returns:
-        A dataframe of ``str`` columns named by the header row; empty cells are missing.
+        A dataframe of ``str`` columns named by the header row; empty cells (and cells of
+        spaces only) are missing.
 
     Raises:
         FigureSheetError: the file is missing, not UTF-8, empty, or not parseable CSV

@@ -267,7 +267,7 @@ class KernelPool:
         await self.close()
 
     async def close(self) -> None:
-        """Shut the kernels down (again a no-op); errors in doing so are ignored."""
+        """Shut the kernels down (nothing to do for those already down); errors in doing so are ignored."""
         await asyncio.gather(*(w.stop() for w in self.workers), return_exceptions=True)
 
     async def run(self, jobs: list[Job], timeout: float, on_done=None, on_start=None) -> list[Result]:
