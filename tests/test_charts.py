@@ -416,6 +416,8 @@ def test_breakdown_chart_stacks_members_to_the_group_share(reference_inputs):
     # The legend reads in the order of the first bar, one row per cohort.
     legend = [t.get_text() for t in fig.legends[0].get_texts() if t.get_text().strip()]
     assert legend[:4] == ["BRICS-5:", "joined for BRICS-9:", "invited:", "India"]
+    # Saudi Arabia's row is headed "invited:", so its entry does not say so again.
+    assert "Saudi Arabia" in legend and not [t for t in legend if "(invited)" in t]
     assert "China" in alt_text(fig) and "41.1%" in alt_text(fig)
 
 

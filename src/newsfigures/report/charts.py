@@ -1121,9 +1121,14 @@ def member_breakdown_chart(
     grid = []
     for cohort in cohorts:
         members = order[order["cohort"] == cohort]
-        head = titles.get(cohort) or " or ".join(dict.fromkeys(members["status"]))
+        statuses = list(dict.fromkeys(members["status"]))
+        head = titles.get(cohort) or " or ".join(statuses)
+        # A member's status is said beside it only where its row's head names several.
         entries = [Patch(facecolor="none", edgecolor="none", label=_t(head + ":"))] + [
-            Patch(label=(f"{r.country} ({r.status})" if r.cohort >= 3 else r.country), **styles[r.iso3])
+            Patch(
+                label=(f"{r.country} ({r.status})" if cohort not in titles and len(statuses) > 1 else r.country),
+                **styles[r.iso3],
+            )
             for r in members.itertuples(index=False)
         ]
         grid.append(entries)
