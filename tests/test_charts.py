@@ -167,6 +167,12 @@ def test_counts_chart_draws_each_flagship_figure_as_what_it_is(figures, sources)
     assert ticks == ["10,000", "100,000", "1,000,000"]
     alt = alt_text(fig)
     assert "at least 3,000" in alt and "about 1,000,000" in alt and "200,000 to 1 million" in alt
+    # Each value label is backed with white: a gridline stops short of its letters.
+    labels = [t for t in ax.texts if t.get_text() in ("at least 3,000", "about 1,000,000")]
+    assert len(labels) == 2
+    assert all(
+        t.get_bbox_patch() is not None and _same(t.get_bbox_patch().get_facecolor()[:3], "white") for t in labels
+    )
 
 
 def test_counts_chart_marks_every_qualifier():

@@ -440,7 +440,8 @@ def _draw_quoted(ax, y: float, r, factor: float) -> tuple[str, float, float]:
 
 def _label_below(ax, y: float, left: float, right: float, text: str) -> None:
     """Label a mark under it, starting at its left end, or ending at its right end when it
-    sits in the right part of the axis (so the label never runs off the chart)."""
+    sits in the right part of the axis (so the label never runs off the chart). The label
+    is backed with the page's white, so that a gridline stops short of its letters."""
     right_side = _fraction(ax, left) > 0.6
     ax.annotate(
         _t(text),
@@ -451,6 +452,7 @@ def _label_below(ax, y: float, left: float, right: float, text: str) -> None:
         va="top",
         fontsize=9.5,
         color=INK,
+        bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
     )
 
 
