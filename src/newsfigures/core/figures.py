@@ -301,11 +301,7 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
     # A cell of spaces only is an empty cell, as it looks in a spreadsheet.
-    for column in frame.columns.unique():
-        cells = frame[column]
-        if isinstance(cells, pd.Series):
-            frame[column] = cells.mask(cells.str.fullmatch(r"\s+", na=False))
-    return frame
+    return frame.replace(r"^\s+$", None, regex=True)
 
 
 def load_figures(

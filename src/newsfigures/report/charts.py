@@ -1101,12 +1101,13 @@ def member_breakdown_chart(
                 under.append((m.value, f"article {m.label}", ACCENT))
                 mark_text = f"; the article\u2019s figure is {m.label}"
         for i, (x, words, color) in enumerate(sorted(under, key=lambda u: u[0])):
+            ends_at_line = i == 0 and len(under) > 1
             ax.annotate(
                 _t(words),
                 (x, y + 0.36),
-                xytext=(-3 if i == 0 and len(under) > 1 else 3, -1),
+                xytext=(-3 if ends_at_line else 3, -1),
                 textcoords="offset points",
-                ha="right" if i == 0 and len(under) > 1 else "left",
+                ha="right" if ends_at_line else "left",
                 va="top",
                 fontsize=8,
                 color=color,

@@ -208,11 +208,12 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     Returns:
         An HTML ``<table class="nf-table">`` string (no index column), wrapped in a
         ``<div class="nf-table-block">`` that scrolls sideways on a narrow screen (with
-        a cue saying so, from :data:`SCROLL_CUE_COLUMNS` columns); in print a long table breaks between rows, its header
-        repeated. Columns of numbers get ``class="nf-num"`` (right-aligned, tabular
-        figures, never broken), columns of dates ``class="nf-nowrap"``, and a number
-        said with a space inside (``1 million``, ``USD 1.5 billion``) in a cell of text
-        is kept on one line; missing values are blank; text is set with curly quotes
+        a cue saying so, from :data:`SCROLL_CUE_COLUMNS` columns); in print a long
+        table breaks between rows, its header repeated. Columns of numbers get
+        ``class="nf-num"`` (right-aligned, tabular figures, never broken), columns of
+        dates ``class="nf-nowrap"``, and a number said with a space inside
+        (``1 million``, ``USD 1.5 billion``) in a cell of text is kept on one line;
+        missing values are blank; text is set with curly quotes
         (:func:`newsfigures.core.typography.curly`).
     """
     shown, by = _rows_shown(frame, max_rows)

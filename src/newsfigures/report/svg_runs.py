@@ -65,26 +65,25 @@ def use_runs(enabled: bool = True, weasyprint_version: str | None = None) -> str
     import weasyprint
     import weasyprint.svg as svg
 
+    tags = getattr(svg, "TAGS", None)
     current = getattr(svg, "text", None)
+    if not isinstance(tags, dict) or current is None:
+        return "letters"
     original = getattr(current, "__wrapped__", current)
     module = sys.modules.get("weasyprint.svg.text")
     version = weasyprint_version or getattr(weasyprint, "__version__", "")
     known = (
-        version.startswith(KNOWN_RELEASES)
-        and module is not None
-        and getattr(module, "text", None) is original
-        and isinstance(getattr(svg, "TAGS", None), dict)
-        and svg.TAGS.get("text") is current
+        version.startswith(KNOWN_RELEASES) and getattr(module, "text", None) is original and tags.get("text") is current
     )
     wanted = original
     if enabled and known:
         wanted = current if current is not original else _wrap(original)
-    if wanted is not current and isinstance(getattr(svg, "TAGS", None), dict):
+    if wanted is not current:
         # draw_node tells text from other tags by comparing with the module's name
         # ``text``: both change together.
-        for tag, function in list(svg.TAGS.items()):
+        for tag, function in list(tags.items()):
             if function is current:
-                svg.TAGS[tag] = wanted
+                tags[tag] = wanted
         svg.text = wanted
     return "runs" if wanted is not original else "letters"
 
